@@ -1,0 +1,54 @@
+"""Atomic file writes: write a temporary file beside the target, fsync, then rename over it.
+
+A reader never sees a half-written file, and a crash mid-write leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text"]
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
+
+    The caller writes to the yielded path by any means (pandas, pyarrow, openpyxl …). If the block
+    raises, the temporary file is removed and ``target`` is untouched.
+    """
+    final = Path(target)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write(target: str | Path, mode: str, writer: Callable[[IO], object], **open_kw: object) -> Path:
+    with atomic_path(target) as tmp, open(tmp, mode, **open_kw) as handle:  # type: ignore[call-overload]
+        writer(handle)
+    return Path(target)
+
+
+def atomic_write_bytes(target: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically and return the path."""
+    return _write(target, "wb", lambda h: h.write(data))
+
+
+def atomic_write_text(
+    target: str | Path, text: str, encoding: str = "utf-8", newline: str | None = ""
+) -> Path:
+    """Write ``text`` to ``target`` atomically (no newline translation by default)."""
+    return _write(target, "w", lambda h: h.write(text), encoding=encoding, newline=newline)

@@ -1,0 +1,64 @@
+"""The ``npf-screen`` command line.
+
+Each subcommand lives in its own module under :mod:`npf_screen.cli` exposing
+``register(subparsers)``, which adds an argparse parser whose ``handler`` default is a function
+``(args) -> int``. Modules import heavy dependencies inside their handlers so that start-up stays fast.
+
+Exit codes: 0 success, 2 bad input or usage (message on stderr), 1 any other failure. Commands may
+return other documented codes (e.g. ``run --strict``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["COMMAND_MODULES", "build_parser", "main"]
+
+#: Subcommand modules, in the order `npf-screen --help` lists them.
+COMMAND_MODULES: tuple[str, ...] = ("npf_screen.cli.screen_cmd",)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="npf-screen",
+        description="Screen China's A-share market against the 新质生产力 theme rules, with evidence.",
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"npf-screen {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (``npf-screen`` calls ``sys.exit`` on it)."""
+    from ..errors import NpfScreenError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except (NpfScreenError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"npf-screen {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"npf-screen {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        print(f"npf-screen {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""``npf-screen themes``, ``npf-screen screen`` and ``npf-screen explain``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def _add_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", action="append", metavar="PATH", default=[],
+        help="extra theme rule file or folder of *.toml (repeatable); same ids replace bundled themes",
+    )  # fmt: skip
+
+
+def _add_universe(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--sample", action="store_true", help="screen the bundled sample universe (default)")
+    group.add_argument("--universe", metavar="PATH", help="a company table (.csv or .parquet)")
+
+
+def _themes(args: argparse.Namespace) -> Any:
+    from ..rules_loader import load_themes
+
+    return load_themes(args.rules or None)
+
+
+def _universe(args: argparse.Namespace) -> Any:
+    from ..universe import load_sample, load_universe
+
+    return load_universe(args.universe) if args.universe else load_sample()
+
+
+def _emit(frame: Any, fmt: str, path: str | None) -> None:
+    from ..output import write_table
+
+    text = write_table(frame, fmt, path)
+    if text is not None:
+        sys.stdout.write(text)
+    elif path is not None:
+        print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
+
+
+def run_themes(args: argparse.Namespace) -> int:
+    """List the loaded themes."""
+    frame = _themes(args).select(lines=args.line or None).to_frame()
+    _emit(frame if args.format != "table" else frame.drop(columns="origin"), args.format, args.output)
+    return 0
+
+
+def run_screen(args: argparse.Namespace) -> int:
+    """Screen a universe and write candidates."""
+    from ..engine import screen
+
+    result = screen(_universe(args), _themes(args), theme_ids=args.theme or None, lines=args.line or None)
+    frame = result.top(args.top) if args.top else result.candidates
+    if args.min_score:
+        frame = frame[frame["score"] >= args.min_score]
+    if args.format in ("table", "csv", "json", "parquet"):
+        if args.format == "table":
+            frame = frame.drop(columns=["theme_name", "line"])
+        _emit(frame, args.format, args.output)
+        return 0
+    from ..errors import OutputError
+
+    if args.output is None:
+        raise OutputError(f"--format {args.format} writes a file: give it a path with -o PATH")
+    from ..watchlists import write_candidates
+
+    write_candidates(frame, args.format, args.output)
+    print(f"wrote {frame['code'].nunique()} codes to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Explain one company's scores."""
+    from ..engine import screen
+
+    result = screen(_universe(args), _themes(args))
+    explanation = result.explain(args.code, args.theme)
+    if args.format == "table":
+        text = str(explanation)
+        if explanation.verdicts.empty:
+            text += (
+                "\nmatched no theme: no rule of any theme found its name, business text, industry or concepts"
+            )
+        print(text)
+    else:
+        _emit(explanation.evidence.merge(explanation.verdicts, on="theme"), args.format, args.output)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the themes, screen and explain commands."""
+    from ..output import TABLE_FORMATS
+
+    lines = ("choke_point", "regional", "emerging", "future")
+    themes = subparsers.add_parser("themes", help="list themes (id, name, line, number of terms)")
+    _add_rules(themes)
+    themes.add_argument(
+        "--line", action="append", choices=lines, help="only themes of this line (repeatable)"
+    )
+    themes.add_argument("--format", choices=TABLE_FORMATS, default="table")
+    themes.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
+    themes.set_defaults(handler=run_themes)
+
+    screen = subparsers.add_parser("screen", help="screen a universe; candidates per theme ranked by score")
+    _add_universe(screen)
+    _add_rules(screen)
+    screen.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
+    screen.add_argument(
+        "--line", action="append", choices=lines, help="only themes of this line (repeatable)"
+    )
+    screen.add_argument("--top", type=int, metavar="N", help="keep the N best candidates per theme")
+    screen.add_argument("--min-score", type=float, default=0.0, metavar="S", help="drop candidates below S")
+    screen.add_argument(
+        "--format", default="table",
+        choices=(*TABLE_FORMATS, "tdx", "ebk", "em", "ths", "xlsx"),
+        help="table (stdout), csv, json, parquet, or a watchlist format: tdx, ebk, em, ths, xlsx",
+    )  # fmt: skip
+    screen.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
+    screen.set_defaults(handler=run_screen)
+
+    explain = subparsers.add_parser("explain", help="why a company did or did not qualify for themes")
+    explain.add_argument("code", help="6-digit stock code")
+    _add_universe(explain)
+    _add_rules(explain)
+    explain.add_argument(
+        "--theme", metavar="ID", help="explain this theme only (default: every theme it touched)"
+    )
+    explain.add_argument("--format", choices=TABLE_FORMATS, default="table")
+    explain.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
+    explain.set_defaults(handler=run_explain)

@@ -1,0 +1,1 @@
+"""Data files shipped with npf-screen (the bundled sample universe)."""

@@ -1,0 +1,66 @@
+"""The screen: score every company of a universe against every theme, with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .matching import compile_rules, find_hits, prepare_texts
+from .results import ScreenResult
+from .rules import ThemeSet
+from .schema import CANONICAL_COLUMNS, to_canonical
+from .scoring import score_pairs
+
+__all__ = ["screen"]
+
+
+def screen(
+    universe: pd.DataFrame,
+    themes: ThemeSet | None = None,
+    *,
+    theme_ids: Iterable[str] | None = None,
+    lines: Iterable[str] | None = None,
+    snapshot_id: str | None = None,
+) -> ScreenResult:
+    """Score every company in ``universe`` against every theme and collect the evidence.
+
+    Parameters
+    ----------
+    universe : pandas.DataFrame
+        A canonical company table (:func:`load_sample`, :func:`load_universe`, a snapshot). Other
+        layouts are mapped with :func:`npf_screen.schema.to_canonical` first.
+    themes : ThemeSet, optional
+        The themes to screen; default :func:`load_themes` (the bundled seeds).
+    theme_ids, lines : iterable of str, optional
+        Narrow ``themes`` to these ids and/or investment lines.
+    snapshot_id : str, optional
+        The data snapshot the universe came from, recorded in the result.
+
+    Returns
+    -------
+    ScreenResult
+        Candidates, scores, evidence, explanations.
+
+    Examples
+    --------
+    >>> from npf_screen import load_sample, screen
+    >>> result = screen(load_sample(), lines=["choke_point"])
+    >>> top = result.top(3, theme="cp_lithography")
+    >>> list(top.columns[:5])
+    ['code', 'name', 'theme', 'score', 'rank']
+    """
+    if themes is None:
+        from .rules_loader import load_themes
+
+        themes = load_themes()
+    if theme_ids or lines:
+        themes = themes.select(theme_ids, lines)
+    if list(universe.columns) != list(CANONICAL_COLUMNS):
+        universe = to_canonical(universe)
+    universe = universe.reset_index(drop=True)
+    rules = compile_rules(themes)
+    texts = prepare_texts(universe)
+    hits = find_hits(rules, texts)
+    evidence, scores = score_pairs(themes, rules, texts, universe, hits)
+    return ScreenResult(universe, themes, evidence, scores, texts, snapshot_id=snapshot_id)

@@ -1,0 +1,193 @@
+"""The scoring arithmetic on hand-made companies and rules: points, caps, gates, exclusions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from npf_screen import load_themes, screen
+
+from .helpers import THEME_HEADER, universe, write_rules
+
+RULES = (
+    THEME_HEADER.format(id="t_litho", line="choke_point")
+    + """
+max_per_field = 50
+industries = ["半导体设备"]
+industry_weight = 25
+[[theme.keywords]]
+weight = 40
+terms = ["光刻机", "EDA"]
+[[theme.keywords]]
+weight = 20
+terms = ["光刻胶", "掩膜版"]
+fields = ["main_business", "business_scope"]
+[[theme.exclude]]
+terms = ["代理销售"]
+penalty = 30
+reason = "distribution"
+[[theme.exclude]]
+industries = ["银行"]
+veto = true
+"""
+    + THEME_HEADER.format(id="t_region", line="regional")
+    + """
+[[theme.keywords]]
+weight = 30
+terms = ["整车"]
+[theme.region]
+provinces = ["广西"]
+cities = ["柳州市"]
+terms = ["柳州"]
+weight = 20
+[theme.filters]
+gross_margin = { min = 5 }
+"""
+)
+
+COMPANIES = [
+    {
+        "code": "600001",
+        "name": "甲光电",
+        "main_business": "光刻机整机研发。光刻机、光刻机！",
+        "industry_sw_l3": "半导体设备Ⅲ",
+    },
+    {"code": "600002", "name": "乙材料", "main_business": "光刻胶和掩膜版", "business_scope": "光刻胶销售"},
+    {"code": "600003", "name": "丙贸易", "main_business": "光刻胶代理销售"},
+    {"code": "600004", "name": "丁银行", "main_business": "光刻机融资租赁", "industry_sw_l1": "银行"},
+    {
+        "code": "600005",
+        "name": "戊汽车",
+        "main_business": "整车制造",
+        "province": "广西壮族自治区",
+        "gross_margin": "12",
+    },
+    {
+        "code": "600006",
+        "name": "己汽车",
+        "main_business": "整车制造，柳州基地投产",
+        "province": "上海",
+        "gross_margin": "12",
+    },
+    {
+        "code": "600007",
+        "name": "庚汽车",
+        "main_business": "整车制造",
+        "province": "吉林",
+        "gross_margin": "12",
+    },
+    {
+        "code": "600008",
+        "name": "辛汽车",
+        "main_business": "整车制造",
+        "province": "广西",
+        "gross_margin": "2",
+    },
+    {
+        "code": "600009",
+        "name": "壬软件",
+        "main_business": "Schedule planning tools",
+        "summary_en": "Provides EDA tools.",
+    },
+    {"code": "600010", "name": "癸白酒", "main_business": "白酒生产与销售"},
+]
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory):
+    rules = write_rules(tmp_path_factory.mktemp("rules"), RULES)
+    return screen(universe(COMPANIES), load_themes(rules, bundled=False))
+
+
+def score(result, code: str, theme: str) -> float:
+    s = result.scores
+    row = s[(s["code"] == code) & (s["theme"] == theme)]
+    return float(row["score"].iloc[0]) if len(row) else 0.0
+
+
+def test_evidence_rows_add_up_to_every_score(result) -> None:
+    sums = result.evidence.groupby(["code", "theme"])["points"].sum().round(2)
+    scores = result.scores.set_index(["code", "theme"])["score"]
+    assert (sums - scores.reindex(sums.index)).abs().max() < 1e-9
+
+
+def test_repetition_saturates_and_field_cap_applies(result) -> None:
+    # 光刻机 three times in one text counts once (40); name has none; industry label adds 25 (Ⅲ dropped)
+    assert score(result, "600001", "t_litho") == 65.0
+    rows = result.evidence[(result.evidence["code"] == "600001")]
+    assert set(rows["term"]) == {"光刻机", "半导体设备"}
+
+
+def test_field_weights_and_per_term_best_field(result) -> None:
+    # 光刻胶 20 in main_business (best) + 0 in business_scope; 掩膜版 20 → 40, under the 50 cap
+    assert score(result, "600002", "t_litho") == 40.0
+    rows = result.evidence[(result.evidence["code"] == "600002") & (result.evidence["term"] == "光刻胶")]
+    assert sorted(rows["points"]) == [0.0, 20.0]
+    assert "better field" in rows[rows["points"] == 0]["note"].iloc[0]
+
+
+def test_penalty_subtracts_but_never_below_zero(result) -> None:
+    assert score(result, "600003", "t_litho") == 0.0
+    rows = result.evidence[result.evidence["code"] == "600003"]
+    assert rows[rows["kind"] == "penalty"]["points"].iloc[0] == -20.0  # only what there was
+    assert (result.dropped["code"] == "600003").any()
+
+
+def test_veto_by_industry_cancels(result) -> None:
+    assert score(result, "600004", "t_litho") == 0.0
+    explanation = result.explain("600004", "t_litho")
+    assert "veto" in explanation.verdicts["verdict"].iloc[0]
+
+
+def test_regional_gate_bonus_and_text(result) -> None:
+    assert score(result, "600005", "t_region") == 50.0  # 30 + 20 located in 广西 (province normalised)
+    assert score(result, "600006", "t_region") == 50.0  # elsewhere, but its text names 柳州
+    text_row = result.evidence[(result.evidence["code"] == "600006") & (result.evidence["kind"] == "region")]
+    assert "【柳州】" in text_row["snippet"].iloc[0]
+    assert score(result, "600007", "t_region") == 0.0  # elsewhere: gated
+    assert (
+        "outside the region (located in 吉林)" in result.explain("600007", "t_region").verdicts["verdict"][0]
+    )
+
+
+def test_filter_drops_and_accounts(result) -> None:
+    assert score(result, "600008", "t_region") == 0.0
+    dropped = result.dropped.set_index(["code", "theme"])
+    assert "gross_margin = 2 fails gross_margin >= 5" in dropped.loc[("600008", "t_region"), "reason"]
+
+
+def test_ascii_terms_match_whole_words_only(result) -> None:
+    rows = result.evidence[result.evidence["code"] == "600009"]
+    assert list(rows["field"]) == ["summary_en"]  # not inside "Schedule"
+    assert score(result, "600009", "t_litho") == 32.0  # 40 × summary_en weight 0.8
+
+
+def test_unrelated_company_matches_nothing(result) -> None:
+    assert "600010" not in set(result.scores["code"])
+    explanation = result.explain("600010", "t_litho")
+    assert explanation.verdicts["verdict"][0].startswith("does not qualify: no rule matched")
+
+
+def test_ranks_candidates_and_reverse_lookup(result) -> None:
+    top = result.top(2, theme="t_litho")
+    assert list(top["code"]) == ["600001", "600002"]
+    assert list(top["rank"]) == [1, 2]
+    assert list(result.themes_of("600001")["theme"]) == ["t_litho"]
+
+
+def test_total_is_capped_at_100(tmp_path: Path) -> None:
+    rules = (
+        THEME_HEADER.format(id="t_cap", line="emerging")
+        + """
+[[theme.keywords]]
+weight = 60
+terms = ["氢能", "燃料电池", "电解槽"]
+fields = ["main_business", "name", "products"]
+"""
+    )
+    data = universe([{"code": "000001", "name": "氢能", "main_business": "燃料电池", "products": "电解槽"}])
+    result = screen(data, load_themes(write_rules(tmp_path, rules), bundled=False))
+    assert result.scores["score"].tolist() == [100.0]
+    assert result.evidence["points"].sum() == 100.0
+    assert (result.evidence["note"] == "score cap 100 reached").any()
