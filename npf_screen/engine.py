@@ -62,5 +62,5 @@ def screen(
     rules = compile_rules(themes)
     texts = prepare_texts(universe)
     hits = find_hits(rules, texts)
-    evidence, scores = score_pairs(themes, rules, texts, universe, hits)
-    return ScreenResult(universe, themes, evidence, scores, texts, snapshot_id=snapshot_id)
+    scored = score_pairs(themes, rules, texts, universe, hits)
+    return ScreenResult(universe, themes, scored, rules, texts, snapshot_id=snapshot_id)

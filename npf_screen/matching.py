@@ -1,8 +1,9 @@
 """Finding rule terms in company texts: one Aho-Corasick automaton over every term of every theme.
 
-:func:`compile_rules` turns a :class:`~npf_screen.rules.ThemeSet` into flat tables (which term earns
-which theme how many points in which field) plus the automaton; :func:`find_hits` scans each text
-once and reports the first occurrence of every term per (company, field).
+:func:`compile_rules` turns a :class:`~npf_screen.rules.ThemeSet` into flat numeric tables (which
+term earns which theme how many points in which field) plus the automaton. :func:`prepare_texts`
+folds a universe's texts into one string per field; :func:`find_hits` scans each field once (in
+Rust, via ``ahocorasick_rs``) and reports the first occurrence of every term per (company, field).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import unicodedata
 import weakref
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
@@ -23,6 +24,7 @@ from .schema import INDUSTRY_COLUMNS
 __all__ = [
     "CompiledRules",
     "PreparedTexts",
+    "StringTable",
     "compile_rules",
     "find_hits",
     "label_hits",
@@ -32,8 +34,13 @@ __all__ = [
 
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 _LEVEL_MARK = re.compile(r"(?<=[^\x00-\x7f])(iii|ii)$")
-_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _LABEL_SPLIT = re.compile(r"[,，;；|]")
+# Industry and concept labels live in separate namespaces: an industry rule never matches a concept.
+_INDUSTRY, _CONCEPT = "industry:", "concept:"
+_SEPARATOR = "\x00"
+_ASCII_ALNUM = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
+    _ASCII_ALNUM[ord(_c)] = True
 
 
 @functools.lru_cache(maxsize=65536)
@@ -48,6 +55,26 @@ def normalize_label(label: str) -> str:
     return _LEVEL_MARK.sub("", normalize_term(label))
 
 
+class StringTable:
+    """Interns strings as small integer codes, so scoring tables stay numeric."""
+
+    def __init__(self, initial: tuple[str, ...] = ("",)) -> None:
+        self.values: list[str] = list(initial)
+        self._codes = {v: i for i, v in enumerate(self.values)}
+
+    def code(self, value: str) -> int:
+        """The code of ``value``, adding it when new."""
+        found = self._codes.get(value)
+        if found is None:
+            found = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """Object array of the strings behind ``codes``."""
+        return np.asarray(self.values, dtype=object)[codes]
+
+
 @dataclass(frozen=True)
 class CompiledRules:
     """A theme set flattened for fast matching. Built once per :class:`ThemeSet` and cached."""
@@ -55,14 +82,15 @@ class CompiledRules:
     theme_ids: tuple[str, ...]
     terms: tuple[str, ...]  # keyword terms first, then industry/concept labels (one key space)
     n_keyword_terms: int
-    automaton: ahocorasick.Automaton
-    keyword_rows: pd.DataFrame  # term, theme, field, raw, label
-    exclusion_rows: pd.DataFrame  # term, theme, field, exclusion, penalty, veto, reason
-    region_rows: pd.DataFrame  # term, theme, field
-    label_rows: (
-        pd.DataFrame
-    )  # term (label key), kind (industry|concept|exclusion), theme, raw, exclusion, penalty, veto
-    label_ids: dict[str, int]  # normalised label → key in ``terms``
+    matcher: ahocorasick_rs.AhoCorasick | None
+    bound_left: np.ndarray  # per keyword term: its first character is ASCII alphanumeric
+    bound_right: np.ndarray
+    keyword_rows: pd.DataFrame  # term, field, theme, raw, group
+    exclusion_rows: pd.DataFrame  # term, field, theme, exclusion, penalty, veto, reason (code)
+    region_rows: pd.DataFrame  # term, field, theme
+    label_rows: pd.DataFrame  # term (label key), kind (0 industry, 1 concept, 2 exclusion), theme, raw, ...
+    label_ids: dict[str, int]  # "industry:<label>" / "concept:<label>" → key in ``terms``
+    strings: StringTable  # group labels and exclusion reasons
     max_per_field: np.ndarray  # per theme
     min_score: np.ndarray  # per theme
 
@@ -70,12 +98,19 @@ class CompiledRules:
 _CACHE: weakref.WeakKeyDictionary[ThemeSet, CompiledRules] = weakref.WeakKeyDictionary()
 
 
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(np.array(rows, dtype="float64").reshape(-1, len(columns)), columns=columns).astype(
+        {c: "int64" for c in columns if c not in ("raw", "penalty")}
+    )
+
+
 def compile_rules(themes: ThemeSet) -> CompiledRules:
-    """Flatten ``themes`` into match tables and an automaton (cached per ThemeSet object)."""
+    """Flatten ``themes`` into numeric match tables and an automaton (cached per ThemeSet object)."""
     cached = _CACHE.get(themes)
     if cached is not None:
         return cached
     term_ids: dict[str, int] = {}
+    strings = StringTable()
 
     def tid(term: str) -> int:
         return term_ids.setdefault(normalize_term(term), len(term_ids))
@@ -84,53 +119,52 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
     n_exclusions = 0
     for t_idx, theme in enumerate(themes):
         for group in theme.keywords:
+            group_code = strings.code(group.label)
             for term in group.terms:
                 for field in group.fields:
                     raw = group.weight * theme.field_weight(field)
-                    keyword.append((tid(term), t_idx, FIELD_INDEX[field], raw, group.label))
+                    keyword.append((tid(term), FIELD_INDEX[field], t_idx, raw, group_code))
         for label in theme.industries:
-            labels.append((normalize_label(label), "industry", t_idx, theme.industry_weight, -1, 0.0, False))
+            labels.append((_INDUSTRY + normalize_label(label), 0, t_idx, theme.industry_weight, -1, 0.0, 0))
         for label in theme.concepts:
-            labels.append((normalize_label(label), "concept", t_idx, theme.concept_weight, -1, 0.0, False))
+            labels.append((_CONCEPT + normalize_label(label), 1, t_idx, theme.concept_weight, -1, 0.0, 0))
         for excl in theme.exclusions:
+            reason = strings.code(excl.reason)
             for term in excl.terms:
                 for field in excl.fields:
-                    row = (tid(term), t_idx, FIELD_INDEX[field], n_exclusions, excl.penalty, excl.veto)
-                    exclusion.append((*row, excl.reason))
+                    row = (tid(term), FIELD_INDEX[field], t_idx, n_exclusions, excl.penalty, int(excl.veto))
+                    exclusion.append((*row, reason))
             for label in excl.industries:
-                row = (normalize_label(label), "exclusion", t_idx, 0.0, n_exclusions, excl.penalty, excl.veto)
-                labels.append(row)
+                key = _INDUSTRY + normalize_label(label)
+                labels.append((key, 2, t_idx, 0.0, n_exclusions, excl.penalty, int(excl.veto)))
             n_exclusions += 1
         if theme.region is not None:
             for term in theme.region.terms:
                 for field in theme.region.text_fields:
-                    region.append((tid(term), t_idx, FIELD_INDEX[field]))
+                    region.append((tid(term), FIELD_INDEX[field], t_idx))
     n_keyword_terms = len(term_ids)
     label_ids: dict[str, int] = {}
-    for label in dict.fromkeys(row[0] for row in labels):
-        label_ids[label] = n_keyword_terms + len(label_ids)
-    labels = [(label_ids[row[0]], *row[1:]) for row in labels]
-    automaton = ahocorasick.Automaton()
-    for term, i in term_ids.items():
-        bound_left = term[0] in _ASCII_ALNUM
-        bound_right = term[-1] in _ASCII_ALNUM
-        automaton.add_word(term, (i, len(term), bound_left, bound_right))
-    if term_ids:
-        automaton.make_automaton()
+    for key in dict.fromkeys(row[0] for row in labels):
+        label_ids[key] = n_keyword_terms + len(label_ids)
+    keyword_terms = list(term_ids)
     compiled = CompiledRules(
         theme_ids=tuple(themes.ids),
-        terms=(*term_ids, *label_ids),
+        terms=(*keyword_terms, *(key.split(":", 1)[1] for key in label_ids)),
         n_keyword_terms=n_keyword_terms,
-        automaton=automaton,
-        keyword_rows=pd.DataFrame(keyword, columns=["term", "theme", "field", "raw", "label"]),
-        exclusion_rows=pd.DataFrame(
-            exclusion, columns=["term", "theme", "field", "exclusion", "penalty", "veto", "reason"]
+        matcher=ahocorasick_rs.AhoCorasick(keyword_terms) if keyword_terms else None,
+        bound_left=np.array([_is_alnum(t[0]) for t in keyword_terms], dtype=bool),
+        bound_right=np.array([_is_alnum(t[-1]) for t in keyword_terms], dtype=bool),
+        keyword_rows=_frame(keyword, ["term", "field", "theme", "raw", "group"]),
+        exclusion_rows=_frame(
+            exclusion, ["term", "field", "theme", "exclusion", "penalty", "veto", "reason"]
         ),
-        region_rows=pd.DataFrame(region, columns=["term", "theme", "field"]),
-        label_rows=pd.DataFrame(
-            labels, columns=["term", "kind", "theme", "raw", "exclusion", "penalty", "veto"]
+        region_rows=_frame(region, ["term", "field", "theme"]),
+        label_rows=_frame(
+            [(label_ids[r[0]], *r[1:]) for r in labels],
+            ["term", "kind", "theme", "raw", "exclusion", "penalty", "veto"],
         ),
         label_ids=label_ids,
+        strings=strings,
         max_per_field=np.array([t.max_per_field for t in themes], dtype="float64"),
         min_score=np.array([t.min_score for t in themes], dtype="float64"),
     )
@@ -138,48 +172,85 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
     return compiled
 
 
+def _is_alnum(char: str) -> bool:
+    return ord(char) < 128 and bool(_ASCII_ALNUM[ord(char)])
+
+
 @dataclass(frozen=True)
 class PreparedTexts:
-    """A universe's searchable texts: NFKC-folded originals (for snippets) and their lower case,
-    plus every company's industry and concept labels (normalised)."""
+    """A universe's searchable texts, one string per field with the companies' texts separated by NUL.
 
+    ``folded`` is NFKC + lower case (what rules match); ``display`` the NFKC text with case kept
+    (what snippets show); ``offsets[field][i]`` is where company ``i``'s text starts.
+    """
+
+    folded: dict[str, str]
     display: dict[str, list[str]]
-    folded: dict[str, list[str]]
-    labels: list[tuple[int, str]]  # (company, normalised label)
+    offsets: dict[str, np.ndarray]
+    label_company: np.ndarray  # company of each (company, label) pair
+    label_code: np.ndarray  # index into ``label_values`` of each pair
+    label_values: list[str]  # distinct "industry:<label>" / "concept:<label>" keys
 
 
-def _fold(values: list[object]) -> list[str]:
-    return [unicodedata.normalize("NFKC", v) if isinstance(v, str) else "" for v in values]
+def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
+    """The field's text per company, NFKC-folded (ASCII text is already in that form)."""
+    if field == "industry":
+        columns = [universe[c].astype("object").tolist() for c in INDUSTRY_COLUMNS]
+        values = [" / ".join(v for v in row if isinstance(v, str)) for row in zip(*columns, strict=True)]
+    else:
+        values = [v if isinstance(v, str) else "" for v in universe[field].astype("object").tolist()]
+    return [v if v.isascii() else unicodedata.normalize("NFKC", v) for v in values]
+
+
+def _labels(universe: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    companies: list[np.ndarray] = []
+    keys: list[np.ndarray] = []
+    for column in INDUSTRY_COLUMNS:
+        codes, uniques = pd.factorize(universe[column])
+        folded = np.array([_INDUSTRY + normalize_label(str(u)) for u in uniques], dtype=object)
+        present = np.flatnonzero(codes >= 0)
+        companies.append(present)
+        keys.append(folded[codes[present]] if len(folded) else np.array([], dtype=object))
+    pairs = [
+        (i, _CONCEPT + normalize_label(part))
+        for i, value in enumerate(universe["concepts"].astype("object").tolist())
+        if isinstance(value, str)
+        for part in _LABEL_SPLIT.split(value)
+        if part.strip()
+    ]
+    companies.append(np.array([p[0] for p in pairs], dtype="int64"))
+    keys.append(np.array([p[1] for p in pairs], dtype=object))
+    return np.concatenate(companies).astype("int64"), np.concatenate(keys)
 
 
 def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
-    """Build the per-field texts of a canonical universe, in :data:`~npf_screen.rules.FIELDS` order."""
-    industry_values = [universe[c].astype("object").tolist() for c in INDUSTRY_COLUMNS]
+    """Fold a canonical universe's texts for matching, one joined string per field."""
+    folded: dict[str, str] = {}
     display: dict[str, list[str]] = {}
+    offsets: dict[str, np.ndarray] = {}
     for field in FIELDS:
-        if field == "industry":
-            joined = [
-                " / ".join(v for v in row if isinstance(v, str)) for row in zip(*industry_values, strict=True)
-            ]
-            display[field] = _fold(joined)
-        else:
-            display[field] = _fold(universe[field].astype("object").tolist())
-    folded = {f: [v.lower() for v in texts] for f, texts in display.items()}
-    labels: dict[tuple[int, str], None] = {}
-    for column in industry_values:
-        labels.update(((i, normalize_label(v)), None) for i, v in enumerate(column) if isinstance(v, str))
-    for i, value in enumerate(universe["concepts"].astype("object").tolist()):
-        if isinstance(value, str):
-            parts = _LABEL_SPLIT.split(value)
-            labels.update(((i, normalize_label(part)), None) for part in parts if part.strip())
-    return PreparedTexts(display=display, folded=folded, labels=list(labels))
+        joined = _SEPARATOR.join(_field_values(universe, field))
+        lower = joined.lower()
+        if len(lower) != len(joined):  # a rare character whose lower case is longer: fold per company
+            lower = _SEPARATOR.join(
+                part.lower()[: len(part)].ljust(len(part)) for part in joined.split(_SEPARATOR)
+            )
+        parts = joined.split(_SEPARATOR)
+        starts = np.zeros(len(parts) + 1, dtype="int64")
+        np.cumsum([len(p) + 1 for p in parts], out=starts[1:])
+        folded[field], display[field], offsets[field] = lower, parts, starts
+    label_company, label_key = _labels(universe)
+    label_code, label_values = pd.factorize(label_key)
+    return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values))
 
 
 def label_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
     """Companies carrying a label some rule names: columns company, term (the label's key)."""
-    ids = rules.label_ids
-    pairs = [(c, ids[label]) for c, label in texts.labels if label in ids]
-    return pd.DataFrame(pairs, columns=["company", "term"], dtype="int64")
+    lookup = np.array([rules.label_ids.get(v, -1) for v in texts.label_values], dtype="int64")
+    keys = lookup[texts.label_code] if len(lookup) else np.zeros(0, dtype="int64")
+    found = keys >= 0
+    frame = pd.DataFrame({"company": texts.label_company[found], "term": keys[found]})
+    return frame.drop_duplicates(ignore_index=True)
 
 
 def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
@@ -187,38 +258,31 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
 
     ASCII-alphanumeric term edges only match at word boundaries (``eda`` not in ``schedule``).
     """
-    companies: list[int] = []
-    fields: list[int] = []
-    term_ids: list[int] = []
-    starts: list[int] = []
-    automaton = rules.automaton
-    if not rules.n_keyword_terms:
-        return pd.DataFrame({"company": [], "field": [], "term": [], "start": []}, dtype="int64")
-    alnum = _ASCII_ALNUM
+    parts = []
     for f_idx, field in enumerate(FIELDS):
-        for c_idx, text in enumerate(texts.folded[field]):
-            if not text:
-                continue
-            seen: set[int] = set()
-            last = len(text) - 1
-            for end, (t_id, length, bound_left, bound_right) in automaton.iter(text):
-                if t_id in seen:
-                    continue
-                start = end - length + 1
-                if bound_left and start > 0 and text[start - 1] in alnum:
-                    continue
-                if bound_right and end < last and text[end + 1] in alnum:
-                    continue
-                seen.add(t_id)
-                companies.append(c_idx)
-                fields.append(f_idx)
-                term_ids.append(t_id)
-                starts.append(start)
-    return pd.DataFrame(
-        {
-            "company": np.asarray(companies, dtype="int64"),
-            "field": np.asarray(fields, dtype="int64"),
-            "term": np.asarray(term_ids, dtype="int64"),
-            "start": np.asarray(starts, dtype="int64"),
-        }
-    )
+        text = texts.folded[field]
+        if rules.matcher is None or not text:
+            continue
+        found = np.array(rules.matcher.find_matches_as_indexes(text, overlapping=True), dtype="int64")
+        if not len(found):
+            continue
+        term, start, end = found.reshape(-1, 3).T
+        if rules.bound_left[term].any() or rules.bound_right[term].any():
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)
+            after = np.where(end < len(codes), codes[np.minimum(end, len(codes) - 1)], 0)
+            glued_left = rules.bound_left[term] & (before < 128) & _ASCII_ALNUM[before & 127]
+            glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
+            keep = ~(glued_left | glued_right)
+            term, start = term[keep], start[keep]
+        company = np.searchsorted(texts.offsets[field], start, side="right") - 1
+        order = np.lexsort((start, term, company))
+        company, term, start = company[order], term[order], start[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (company[1:] != company[:-1]) | (term[1:] != term[:-1])
+        company, term, start = company[first], term[first], start[first]
+        local = start - texts.offsets[field][company]
+        parts.append(pd.DataFrame({"company": company, "field": f_idx, "term": term, "start": local}))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("company", "field", "term", "start")})
+    return pd.concat(parts, ignore_index=True)

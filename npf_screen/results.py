@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnknownCompanyError
-from .matching import PreparedTexts
+from .matching import CompiledRules, PreparedTexts
 from .rules import ThemeSet
+from .scoring import EVIDENCE_FIELDS, KINDS, Scored
 
 __all__ = ["Explanation", "ScreenResult"]
 
@@ -25,7 +26,7 @@ CANDIDATE_COLUMNS = [
     "province",
     "evidence_summary",
 ]
-EVIDENCE_COLUMNS = ["code", "theme", "field", "term", "points", "kind", "note", "snippet"]
+EVIDENCE_COLUMNS = ["code", "theme", "field", "term", "points", "kind", "group", "note", "snippet"]
 _SNIPPET_CONTEXT = 14
 
 
@@ -69,6 +70,11 @@ class Explanation:
 
     __repr__ = __str__
 
+    def _repr_html_(self) -> str:
+        from .display import explanation_html
+
+        return explanation_html(self)
+
 
 class ScreenResult:
     """The outcome of :func:`npf_screen.screen`. Every table is a plain pandas DataFrame.
@@ -87,99 +93,157 @@ class ScreenResult:
         self,
         universe: pd.DataFrame,
         themes: ThemeSet,
-        evidence: pd.DataFrame,
-        scores: pd.DataFrame,
+        scored: Scored,
+        rules: CompiledRules,
         texts: PreparedTexts,
         snapshot_id: str | None = None,
     ) -> None:
         self.universe = universe
         self.themes = themes
         self.snapshot_id = snapshot_id
-        self._evidence = evidence
-        self._scores = scores
+        self._scored = scored
+        self._scores = scored.scores
+        self._rules = rules
         self._texts = texts
         self._codes = universe["code"].to_numpy(dtype=object)
+        self._names = universe["name"].to_numpy(dtype=object)
         self._theme_ids = np.array(themes.ids, dtype=object)
 
     # ----------------------------------------------------------------- tables
     @cached_property
+    def _ranked(self) -> pd.DataFrame:
+        """The numeric score table sorted by theme, qualified first, score desc, code; with ranks."""
+        s = self._scores
+        company, theme = s["company"].to_numpy(), s["theme"].to_numpy()
+        qualified = s["qualified"].to_numpy()
+        order = np.lexsort((self._code_rank[company], -s["score"].to_numpy(), ~qualified, theme))
+        ranked = s.iloc[order].reset_index(drop=True)
+        theme = ranked["theme"].to_numpy()
+        first = np.r_[0, np.flatnonzero(theme[1:] != theme[:-1]) + 1]
+        rank = np.arange(len(theme)) - np.repeat(first, np.diff(np.r_[first, len(theme)])) + 1
+        ranked["rank"] = np.where(ranked["qualified"].to_numpy(), rank, 0)
+        return ranked
+
+    @cached_property
+    def _code_rank(self) -> np.ndarray:
+        return np.argsort(np.argsort(self._codes.astype(str), kind="stable"), kind="stable")
+
+    @cached_property
     def scores(self) -> pd.DataFrame:
         """Every (company, theme) pair with any evidence: code, name, theme, score, positive,
         qualified, rank (among the qualified of the theme, 1 = best; 0 when not qualified)."""
-        s = self._scores
-        out = pd.DataFrame(
+        r = self._ranked
+        company = r["company"].to_numpy()
+        return pd.DataFrame(
             {
-                "code": self._codes[s["company"].to_numpy()],
-                "name": self.universe["name"].to_numpy(dtype=object)[s["company"].to_numpy()],
-                "theme": self._theme_ids[s["theme"].to_numpy()],
-                "score": s["score"].to_numpy(),
-                "positive": s["positive"].to_numpy().round(2),
-                "qualified": s["qualified"].to_numpy(),
-                "_theme_pos": s["theme"].to_numpy(),
+                "code": self._codes[company],
+                "name": self._names[company],
+                "theme": self._theme_ids[r["theme"].to_numpy()],
+                "score": r["score"].to_numpy(),
+                "positive": r["positive"].to_numpy(),
+                "qualified": r["qualified"].to_numpy(),
+                "rank": r["rank"].to_numpy(),
             }
         )
-        out = out.sort_values(
-            ["_theme_pos", "qualified", "score", "code"], ascending=[True, False, False, True]
+
+    @cached_property
+    def _decoded(self) -> pd.DataFrame:
+        """Evidence rows with their strings decoded, without snippets (cheap)."""
+        e = self._scored.evidence
+        term = e["term"].to_numpy()
+        words = (
+            np.asarray(self._rules.terms, dtype=object)[np.maximum(term, 0)] if self._rules.terms else None
         )
-        out["rank"] = out.groupby("_theme_pos").cumcount() + 1
-        out.loc[~out["qualified"], "rank"] = 0
-        return out.drop(columns="_theme_pos").reset_index(drop=True)
+        term_text = (
+            np.where(term >= 0, words, self._scored.words.decode(e["word"].to_numpy()))
+            if words is not None
+            else self._scored.words.decode(e["word"].to_numpy())
+        )
+        return pd.DataFrame(
+            {
+                "code": self._codes[e["company"].to_numpy()],
+                "theme": self._theme_ids[e["theme"].to_numpy()],
+                "field": np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()],
+                "term": term_text,
+                "points": e["points"].to_numpy(),
+                "kind": np.asarray(KINDS, dtype=object)[e["kind"].to_numpy()],
+                "group": self._rules.strings.decode(e["group"].to_numpy()),
+                "note": self._scored.notes.decode(e["note"].to_numpy()),
+            }
+        )
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
-        """Evidence rows: code, theme, field, term, points, kind, note, snippet.
+        """Evidence rows: code, theme, field, term, points, kind, group, note, snippet.
 
         For every (code, theme) the points add up to its score. ``kind`` is keyword, industry,
-        concept, region, gate, filter, veto or penalty.
+        concept, region, gate, filter, veto or penalty; ``group`` the keyword group's label; the
+        snippet shows the matched term as 【term】 in its text.
         """
-        e = self._evidence
+        e = self._scored.evidence
         display = self._texts.display
+        names = list(EVIDENCE_FIELDS)
+        decoded = self._decoded
         snippets = [
-            _snippet(display[f][c], s, len(t)) if s >= 0 and f in display else ""
+            _snippet(display[names[f]][c], s, len(t)) if s >= 0 else ""
             for c, f, s, t in zip(
                 e["company"].tolist(),
                 e["field"].tolist(),
                 e["start"].tolist(),
-                e["term"].tolist(),
+                decoded["term"].tolist(),
                 strict=True,
             )
         ]
-        return pd.DataFrame(
-            {
-                "code": self._codes[e["company"].to_numpy(dtype="int64")],
-                "theme": self._theme_ids[e["theme"].to_numpy(dtype="int64")],
-                "field": e["field"].to_numpy(),
-                "term": e["term"].to_numpy(),
-                "points": e["points"].to_numpy(),
-                "kind": e["kind"].to_numpy(),
-                "note": e["note"].fillna("").to_numpy(),
-                "snippet": snippets,
-            },
-            columns=EVIDENCE_COLUMNS,
-        )
+        return decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
 
     @cached_property
     def candidates(self) -> pd.DataFrame:
-        """One row per qualified (company, theme), ranked within each theme."""
-        s = self.scores[self.scores["qualified"]]
-        meta = self.themes.to_frame().set_index("id")
-        out = s[["code", "name", "theme", "score", "rank"]].copy()
-        out["theme_name"] = out["theme"].map(meta["name"])
-        out["line"] = out["theme"].map(meta["line"])
-        out["province"] = out["code"].map(self.universe.set_index("code")["province"])
-        out["evidence_summary"] = self._summaries(s)
-        return out[CANDIDATE_COLUMNS].reset_index(drop=True)
-
-    def _summaries(self, qualified: pd.DataFrame) -> list[str]:
-        e = self._evidence
-        best = e[e["points"] > 0]
-        best = best.assign(
-            code=self._codes[best["company"].to_numpy()], theme=self._theme_ids[best["theme"].to_numpy()]
+        """One row per qualified (company, theme), ranked within each theme: code, name, theme, score,
+        rank, theme_name, line, province, evidence_summary."""
+        r = self._ranked[self._ranked["qualified"].to_numpy()]
+        company, theme = r["company"].to_numpy(), r["theme"].to_numpy()
+        themes = list(self.themes)
+        return pd.DataFrame(
+            {
+                "code": self._codes[company],
+                "name": self._names[company],
+                "theme": self._theme_ids[theme],
+                "score": r["score"].to_numpy(),
+                "rank": r["rank"].to_numpy(),
+                "theme_name": np.array([t.name for t in themes], dtype=object)[theme],
+                "line": np.array([t.line for t in themes], dtype=object)[theme],
+                "province": self.universe["province"].to_numpy(dtype=object)[company],
+                "evidence_summary": self._summaries(company, theme),
+            },
+            columns=CANDIDATE_COLUMNS,
         )
-        best = best.sort_values("points", ascending=False, kind="stable").groupby(["code", "theme"]).head(3)
-        text = best["term"] + "[" + best["field"] + " +" + best["points"].map("{:g}".format) + "]"
-        joined = text.groupby([best["code"], best["theme"]]).agg("; ".join)
-        return [joined.get((c, t), "") for c, t in zip(qualified["code"], qualified["theme"], strict=True)]
+
+    def _summaries(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
+        """'term[field +points]; …' of the three best rows of each given (company, theme) pair."""
+        e = self._scored.evidence
+        n = len(self._theme_ids)
+        keep = np.isin(e["company"].to_numpy() * n + e["theme"].to_numpy(), company * n + theme)
+        e = e[keep & (e["points"].to_numpy() > 0)]
+        e = e.iloc[np.lexsort((-e["points"].to_numpy(), e["theme"].to_numpy(), e["company"].to_numpy()))]
+        e = e[e.groupby(["company", "theme"], sort=False).cumcount().to_numpy() < 3]
+        terms = np.asarray(self._rules.terms, dtype=object)
+        words = self._scored.words.decode(e["word"].to_numpy())
+        fields = np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()]
+        parts: dict[tuple[int, int], list[str]] = {}
+        rows = zip(
+            e["company"].tolist(),
+            e["theme"].tolist(),
+            e["term"].tolist(),
+            words,
+            fields,
+            e["points"].tolist(),
+            strict=True,
+        )
+        for c, t, k, w, f, p in rows:
+            parts.setdefault((c, t), []).append(f"{terms[k] if k >= 0 else w}[{f} +{p:g}]")
+        return [
+            "; ".join(parts.get((c, t), ())) for c, t in zip(company.tolist(), theme.tolist(), strict=True)
+        ]
 
     @cached_property
     def dropped(self) -> pd.DataFrame:
@@ -187,7 +251,7 @@ class ScreenResult:
         positive (points before removal), score, reason (region gate, filter, veto, min_score)."""
         s = self.scores
         out = s[(s["positive"] > 0) & ~s["qualified"]][["code", "name", "theme", "positive", "score"]].copy()
-        e = self.evidence
+        e = self._decoded
         negative = e[e["points"] < 0].drop_duplicates(["code", "theme"]).set_index(["code", "theme"])["note"]
         keys = list(zip(out["code"], out["theme"], strict=True))
         reasons = []
@@ -285,7 +349,8 @@ class ScreenResult:
         where = ""
         if t.region is not None:
             where = f"; located in {self.universe['province'].iloc[pos]}"
-        searched = f"{n_terms} keyword terms, {len(t.industries)} industry labels, {len(t.concepts)} concept labels"
+        labels = f"{len(t.industries)} industry labels, {len(t.concepts)} concept labels"
+        searched = f"{n_terms} keyword terms, {labels}"
         return f"does not qualify: no rule matched ({searched} searched){where}"
 
     def __repr__(self) -> str:
@@ -295,3 +360,8 @@ class ScreenResult:
             + (f", snapshot {self.snapshot_id}" if self.snapshot_id else "")
             + ")"
         )
+
+    def _repr_html_(self) -> str:
+        from .display import result_html
+
+        return result_html(self)

@@ -1,184 +1,231 @@
 """Turning term hits into scores whose evidence rows add up to them, for every (company, theme).
 
 The steps (see ``seeds/README.md``): keyword and label points → once per term → cap per field →
-region gate or bonus → cap at 100 → gates, filters, vetoes and penalties. Each step writes its effect
-into the evidence rows themselves, so ``evidence.groupby(pair).points.sum() == score`` always.
-All steps are vectorised over the whole universe.
+region bonus or gate → cap at 100 → gates, filters, vetoes and penalties. Each step writes its effect
+into the evidence rows themselves, so the points of a pair's rows always sum to its score.
+Everything is vectorised over the whole universe; the tables stay numeric (strings are interned in
+:class:`~npf_screen.matching.StringTable` objects and decoded only when a user asks for evidence).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from .matching import FIELD_INDEX, CompiledRules, PreparedTexts, label_hits
+from .matching import FIELD_INDEX, CompiledRules, PreparedTexts, StringTable, label_hits
 from .rules import FIELDS, ThemeSet
 
-__all__ = ["EVIDENCE_COLUMNS", "score_pairs"]
+__all__ = ["EVIDENCE_FIELDS", "KINDS", "Scored", "score_pairs"]
 
-#: Columns of the internal evidence table: company and theme are positions, term a key into
-#: ``CompiledRules.terms`` (-1 for region/filter rows, whose words are in ``text``).
-EVIDENCE_COLUMNS = [
-    "company",
-    "theme",
-    "field",
-    "term",
-    "text",
-    "start",
-    "kind",
-    "label",
-    "raw",
-    "points",
-    "note",
-]
-MAX_SCORE = 100.0
-_PAIR = ["company", "theme"]
-_FIELD_NAMES = np.array([*FIELDS, "region", "filter"], dtype=object)
+#: What an evidence row records; ``kind`` codes index this tuple.
+KINDS: tuple[str, ...] = ("keyword", "industry", "concept", "region", "gate", "filter", "veto", "penalty")
+KEYWORD, INDUSTRY, CONCEPT, REGION, GATE, FILTER, VETO, PENALTY = range(len(KINDS))
+#: Field names of evidence rows: the text fields, then the pseudo-fields region and filter.
+EVIDENCE_FIELDS: tuple[str, ...] = (*FIELDS, "region", "filter")
 _REGION_FIELD, _FILTER_FIELD = len(FIELDS), len(FIELDS) + 1
+_PAIR = ["company", "theme"]
+_COLUMNS = ["company", "theme", "field", "term", "word", "start", "kind", "group", "raw", "points", "note"]
+_FLOATS = ("raw", "points")
+MAX_SCORE = 100.0
+BETTER_FIELD, FIELD_CAP, SCORE_CAP, NAMES_REGION = 1, 2, 3, 4
 
 
-_DTYPES = {
-    "company": "int64",
-    "theme": "int64",
-    "field": "int64",
-    "term": "int64",
-    "text": "object",
-    "start": "int64",
-    "kind": "object",
-    "label": "object",
-    "raw": "float64",
-    "points": "float64",
-    "note": "object",
-}
+@dataclass(frozen=True)
+class Scored:
+    """Scoring output: numeric evidence and score tables plus the strings their codes refer to.
+
+    ``evidence`` columns: company, theme (positions), field (index into :data:`EVIDENCE_FIELDS`), term
+    (key into ``CompiledRules.terms``, -1 when the row's words are in ``words``), word, start, kind
+    (index into :data:`KINDS`), group (keyword group label code), raw, points, note (code into ``notes``).
+    ``scores`` columns: company, theme, score, positive, qualified.
+    """
+
+    evidence: pd.DataFrame
+    scores: pd.DataFrame
+    notes: StringTable
+    words: StringTable
 
 
-def _empty_rows() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in EVIDENCE_COLUMNS})
+def _rows(**columns: object) -> pd.DataFrame:
+    """An evidence-shaped frame; scalars broadcast, missing columns default to 0 / -1."""
+    n = next((len(v) for v in columns.values() if isinstance(v, np.ndarray | list | pd.Series)), 0)
+    data = {}
+    for name in _COLUMNS:
+        value = columns.get(name, -1 if name in ("term", "start") else 0)
+        dtype = "float64" if name in _FLOATS else "int64"
+        data[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy() if n else np.empty(0, dtype)
+    return pd.DataFrame(data)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate evidence-shaped frames, keeping dtypes when some (or all) are empty."""
-    kept = [f for f in frames if len(f)]
-    if not kept:
-        return _empty_rows().assign(
-            **{c: pd.Series(dtype="object") for c in frames[0].columns if c not in _DTYPES}
-        )
-    out = pd.concat(kept, ignore_index=True)
-    return out.astype({c: t for c, t in _DTYPES.items() if c in out.columns and t != "object"})
+def _segments(keys: np.ndarray) -> np.ndarray:
+    """Start index of each run of equal values in sorted ``keys``."""
+    if not len(keys):
+        return np.zeros(0, dtype="int64")
+    return np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
 
 
-def _capped(frame: pd.DataFrame, keys: list[str], value: str, cap: np.ndarray | float) -> np.ndarray:
-    """Allocate ``cap`` to rows in their current order within each group: a running-sum cut-off."""
-    cum = frame.groupby(keys, sort=False)[value].cumsum().to_numpy()
-    amount = frame[value].to_numpy()
-    return np.clip(cap - (cum - amount), 0.0, amount)
+def _capped_runs(amount: np.ndarray, group: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
+    """Allocate ``cap`` to rows in order within runs of equal ``group``: a running-sum cut-off."""
+    if not len(amount):
+        return amount.copy()
+    starts = _segments(group)
+    running = np.cumsum(amount)
+    offset = np.repeat(running[starts] - amount[starts], np.diff(np.r_[starts, len(amount)]))
+    return np.clip(cap - (running - offset - amount), 0.0, amount)
+
+
+def _capped(
+    frame: pd.DataFrame, keys: list[str], cap: np.ndarray | float, value: str = "points"
+) -> np.ndarray:
+    """:func:`_capped_runs` for a frame already sorted by ``keys``."""
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
+    return _capped_runs(frame[value].to_numpy(), group, cap)
 
 
 def _positive_rows(rules: CompiledRules, labelled: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
     keyword = hits.merge(rules.keyword_rows, on=["term", "field"])
-    keyword["kind"] = "keyword"
-    label_rules = rules.label_rows[rules.label_rows["kind"] != "exclusion"]
-    labels = labelled.merge(label_rules[["term", "kind", "theme", "raw"]], on="term")
-    labels["field"] = np.where(labels["kind"] == "industry", FIELD_INDEX["industry"], FIELD_INDEX["concepts"])
-    labels["start"] = -1
-    labels["label"] = labels["kind"] + " label"
-    rows = pd.concat([keyword, labels], ignore_index=True)[
-        ["company", "theme", "field", "term", "start", "kind", "label", "raw"]
-    ].astype(
-        {
-            "company": "int64",
-            "theme": "int64",
-            "field": "int64",
-            "term": "int64",
-            "start": "int64",
-            "raw": "float64",
-        }
+    labels = labelled.merge(rules.label_rows[rules.label_rows["kind"] < 2], on="term")
+    label_kind = np.where(labels["kind"].to_numpy() == 0, INDUSTRY, CONCEPT)
+    rows = pd.concat(
+        [
+            _rows(
+                company=keyword["company"],
+                theme=keyword["theme"],
+                field=keyword["field"],
+                term=keyword["term"],
+                start=keyword["start"],
+                kind=KEYWORD,
+                group=keyword["group"],
+                raw=keyword["raw"],
+            ),
+            _rows(
+                company=labels["company"],
+                theme=labels["theme"],
+                term=labels["term"],
+                kind=label_kind,
+                field=np.where(label_kind == INDUSTRY, FIELD_INDEX["industry"], FIELD_INDEX["concepts"]),
+                raw=labels["raw"],
+            ),
+        ],
+        ignore_index=True,
     )
-    rows["text"] = ""
-    rows["note"] = ""
+    n_themes = len(rules.theme_ids)
+    pair = rows["company"].to_numpy() * n_themes + rows["theme"].to_numpy()
+    term, field, raw = rows["term"].to_numpy(), rows["field"].to_numpy(), rows["raw"].to_numpy()
     # 1. a term counts once per (company, theme): in its best field
-    rows = rows.sort_values([*_PAIR, "term", "raw", "field"], ascending=[True, True, True, False, True])
-    repeated = rows.duplicated([*_PAIR, "term"]).to_numpy()
-    rows["points"] = np.where(repeated, 0.0, rows["raw"].to_numpy())
-    rows.loc[repeated, "note"] = "term already counted in a better field"
+    order = np.lexsort((field, -raw, term, pair))
+    pair, term, field, raw = pair[order], term[order], field[order], raw[order]
+    repeated = np.r_[False, (pair[1:] == pair[:-1]) & (term[1:] == term[:-1])]
+    points = np.where(repeated, 0.0, raw)
+    note = np.where(repeated, BETTER_FIELD, 0)
     # 2. one field gives at most max_per_field points
-    rows = rows.sort_values([*_PAIR, "field", "points"], ascending=[True, True, True, False], kind="stable")
-    capped = _capped(rows, [*_PAIR, "field"], "points", rules.max_per_field[rows["theme"].to_numpy()])
-    cut = capped < rows["points"].to_numpy()
-    rows.loc[cut, "note"] = "field cap reached"
+    order2 = np.lexsort((-points, field, pair))
+    order, pair, field, points, note = (
+        order[order2],
+        pair[order2],
+        field[order2],
+        points[order2],
+        note[order2],
+    )
+    group = pair * len(EVIDENCE_FIELDS) + field
+    capped = _capped_runs(points, group, rules.max_per_field[pair % n_themes])
+    rows = rows.iloc[order].reset_index(drop=True)
+    rows["note"] = np.where(capped < points, FIELD_CAP, note)
     rows["points"] = capped
     return rows
 
 
 def _region_rows(
-    themes: ThemeSet, rules: CompiledRules, universe: pd.DataFrame, hits: pd.DataFrame, pairs: pd.DataFrame
+    themes: ThemeSet,
+    rules: CompiledRules,
+    universe: pd.DataFrame,
+    hits: pd.DataFrame,
+    pairs: pd.DataFrame,
+    notes: StringTable,
+    words: StringTable,
 ) -> pd.DataFrame:
     regional = {i: t.region for i, t in enumerate(themes) if t.region is not None}
     pairs = pairs[pairs["theme"].isin(list(regional))]
     if pairs.empty:
-        return _empty_rows()
-    province = universe["province"].astype("object").to_numpy()
-    city = universe["city"].astype("object").fillna("").str.removesuffix("市").to_numpy()
-    inside = np.zeros((len(rules.theme_ids), len(universe)), dtype=bool)
+        return _rows()
+    province_code, provinces = pd.factorize(universe["province"])
+    city_code, cities = pd.factorize(universe["city"].str.removesuffix("市"))
+    province_code = np.where(province_code < 0, len(provinces), province_code)  # unknown: the last slot
+    city_code = np.where(city_code < 0, len(cities), city_code)
+    in_province = np.zeros((len(rules.theme_ids), len(provinces) + 1), dtype=bool)  # last column: unknown
+    in_city = np.zeros((len(rules.theme_ids), len(cities) + 1), dtype=bool)
+    weight = np.zeros(len(rules.theme_ids))
     for i, region in regional.items():
-        cities = {c.removesuffix("市") for c in region.cities}
-        inside[i] = (
-            pd.Series(province).isin(region.provinces).to_numpy() | pd.Series(city).isin(cities).to_numpy()
-        )
+        in_province[i, :-1] = pd.Index(provinces).isin(region.provinces)
+        in_city[i, :-1] = pd.Index(cities).isin([c.removesuffix("市") for c in region.cities])
+        weight[i] = region.weight
     company, theme = pairs["company"].to_numpy(), pairs["theme"].to_numpy()
-    located = inside[theme, company]
+    located = in_province[theme, province_code[company]] | in_city[theme, city_code[company]]
+    home = np.append(np.asarray(provinces, dtype=object), "unknown province")
+    town = np.append(np.asarray(cities, dtype=object), "")
+    place = {
+        (p, c): f"{home[p]} {town[c]}".strip()
+        for p, c in zip(province_code[company[located]], city_code[company[located]], strict=True)
+    }
+    located_notes = np.array(
+        [
+            notes.code(f"located in {place[p, c]}")
+            for p, c in zip(province_code[company[located]], city_code[company[located]], strict=True)
+        ],
+        dtype="int64",
+    )
+    gate_note = {
+        p: notes.code(f"outside the region (located in {home[p]}); no text names it")
+        for p in range(len(home))
+    }
+    province_word = {p: words.code(home[p]) for p in range(len(home))}
     named = hits.merge(rules.region_rows, on=["term", "field"]).drop_duplicates(_PAIR)
-    named = pairs[~located].merge(named, on=_PAIR, how="left")
-    weights = np.array([regional[t].weight for t in named["theme"]], dtype="float64")
-    by_text = named["term"].notna().to_numpy()
-    city_names = universe["city"].astype("object").to_numpy()[company[located]]
-    where = [
-        f"{p if isinstance(p, str) else '?'}{' ' + c if isinstance(c, str) else ''}"
-        for p, c in zip(province[company[located]], city_names, strict=True)
-    ]
-    inside_rows = pd.DataFrame(
-        {
-            "company": company[located],
-            "theme": theme[located],
-            "field": _REGION_FIELD,
-            "term": -1,
-            "text": [w.split(" ")[0] for w in where],
-            "start": -1,
-            "kind": "region",
-            "label": "region",
-            "raw": [regional[t].weight for t in theme[located]],
-            "note": [f"located in {w}" for w in where],
-        }
+    elsewhere = pairs[~located].merge(named, on=_PAIR, how="left")
+    by_text = elsewhere["term"].notna().to_numpy()
+    text = elsewhere[by_text].astype("int64")
+    gated = elsewhere[~by_text]["company"].to_numpy()
+    return pd.concat(
+        [
+            _rows(
+                company=company[located],
+                theme=theme[located],
+                field=_REGION_FIELD,
+                kind=REGION,
+                word=np.array([province_word[p] for p in province_code[company[located]]], dtype="int64"),
+                raw=weight[theme[located]],
+                points=weight[theme[located]],
+                note=located_notes,
+            ),
+            _rows(
+                company=text["company"],
+                theme=text["theme"],
+                field=text["field"],
+                term=text["term"],
+                start=text["start"],
+                kind=REGION,
+                raw=weight[text["theme"]],
+                points=weight[text["theme"]],
+                note=NAMES_REGION,
+            ),
+            _rows(
+                company=gated,
+                theme=elsewhere[~by_text]["theme"],
+                field=_REGION_FIELD,
+                kind=GATE,
+                raw=np.inf,
+                note=np.array([gate_note[p] for p in province_code[gated]], dtype="int64"),
+            ),
+        ],
+        ignore_index=True,
     )
-    text_rows = named[by_text].assign(
-        term=lambda f: f["term"].astype("int64"),
-        text="",
-        start=lambda f: f["start"].astype("int64"),
-        field=lambda f: f["field"].astype("int64"),
-        kind="region",
-        label="region",
-        raw=weights[by_text],
-        note="company elsewhere; its text names the region",
-    )
-    gated = named[~by_text][_PAIR]
-    home = np.where(pd.isna(province), "unknown province", province)[gated["company"].to_numpy()]
-    gate_rows = gated.assign(
-        field=_REGION_FIELD,
-        term=-1,
-        text="",
-        start=-1,
-        kind="gate",
-        label="region",
-        raw=np.inf,
-        note=[f"outside the region (located in {h}); no text names it" for h in home],
-    )
-    rows = _concat([inside_rows, text_rows, gate_rows])
-    rows["points"] = rows["raw"]
-    return rows[EVIDENCE_COLUMNS]
 
 
-def _filter_rows(themes: ThemeSet, universe: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    parts = []
+def _filter_rows(
+    themes: ThemeSet, universe: pd.DataFrame, pairs: pd.DataFrame, notes: StringTable, words: StringTable
+) -> pd.DataFrame:
+    parts = [_rows()]
     for t_idx, theme in enumerate(themes):
         for rule in theme.filters:
             values = universe[rule.column].to_numpy(dtype="float64")
@@ -188,104 +235,108 @@ def _filter_rows(themes: ThemeSet, universe: pd.DataFrame, pairs: pd.DataFrame) 
                 within &= values >= rule.min
             if rule.max is not None:
                 within &= values <= rule.max
-            failing = np.flatnonzero(~(ok | within))
-            chosen = pairs[(pairs["theme"] == t_idx) & pairs["company"].isin(failing)]
-            if chosen.empty:
-                continue
+            chosen = pairs[(pairs["theme"] == t_idx) & ~(ok | within)[pairs["company"].to_numpy()]]
             shown = [
                 f"{rule.column} = {values[c]:g}" if not np.isnan(values[c]) else f"{rule.column} unknown"
                 for c in chosen["company"]
             ]
             parts.append(
-                chosen[_PAIR].assign(
+                _rows(
+                    company=chosen["company"],
+                    theme=t_idx,
                     field=_FILTER_FIELD,
-                    term=-1,
-                    text=rule.describe(),
-                    start=-1,
-                    kind="filter",
-                    label="filter",
+                    kind=FILTER,
                     raw=np.inf,
-                    note=[f"filtered out: {s} fails {rule.describe()}" for s in shown],
+                    word=words.code(rule.describe()),
+                    note=np.array([notes.code(f"filtered out: {s} fails {rule.describe()}") for s in shown]),
                 )
             )
-    return _concat(parts) if parts else _empty_rows()
+    return pd.concat(parts, ignore_index=True)
 
 
 def _exclusion_rows(
-    rules: CompiledRules, labelled: pd.DataFrame, hits: pd.DataFrame, pairs: pd.DataFrame
+    rules: CompiledRules, labelled: pd.DataFrame, hits: pd.DataFrame, pairs: pd.DataFrame, notes: StringTable
 ) -> pd.DataFrame:
     by_text = hits.merge(rules.exclusion_rows, on=["term", "field"])
-    label_rules = rules.label_rows[rules.label_rows["kind"] == "exclusion"]
-    by_label = labelled.merge(label_rules[["term", "theme", "exclusion", "penalty", "veto"]], on="term")
-    by_label = by_label.assign(field=FIELD_INDEX["industry"], start=-1, reason="")
-    rows = pd.concat([by_text, by_label], ignore_index=True).merge(pairs[_PAIR], on=_PAIR)
-    rows = rows.astype({"veto": bool, "penalty": "float64"})
+    by_label = labelled.merge(rules.label_rows[rules.label_rows["kind"] == 2], on="term")
+    by_label = by_label.assign(field=FIELD_INDEX["industry"], start=-1, reason=0)
+    columns = ["company", "theme", "field", "term", "start", "exclusion", "penalty", "veto", "reason"]
+    rows = pd.concat([by_text[columns], by_label[columns]], ignore_index=True).merge(pairs[_PAIR], on=_PAIR)
     rows = rows.sort_values([*_PAIR, "exclusion", "start"]).drop_duplicates([*_PAIR, "exclusion"])
-    veto = rows["veto"].to_numpy(dtype=bool)
-    reason = rows["reason"].fillna("").to_numpy()
-    return rows.assign(
-        kind=np.where(veto, "veto", "penalty"),
-        label="exclusion",
-        text="",
-        raw=np.where(veto, np.inf, rows["penalty"].to_numpy(dtype="float64")),
-        note=[
-            f"{'veto' if v else 'penalty'}{': ' + r if r else ''}" for v, r in zip(veto, reason, strict=True)
-        ],
-    )[[c for c in EVIDENCE_COLUMNS if c != "points"]]
+    veto = rows["veto"].to_numpy() == 1
+    reasons = rules.strings.decode(rows["reason"].to_numpy())
+    note = [
+        notes.code(f"{'veto' if v else 'penalty'}{': ' + r if r else ''}")
+        for v, r in zip(veto, reasons, strict=True)
+    ]
+    return _rows(
+        company=rows["company"],
+        theme=rows["theme"],
+        field=rows["field"],
+        term=rows["term"],
+        start=rows["start"],
+        kind=np.where(veto, VETO, PENALTY),
+        raw=np.where(veto, np.inf, rows["penalty"].to_numpy()),
+        note=np.array(note),
+    )
 
 
 def score_pairs(
     themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame, hits: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score every (company, theme) pair with any match.
-
-    Returns
-    -------
-    evidence : DataFrame
-        :data:`EVIDENCE_COLUMNS`; ``field`` as a name, ``company``/``theme`` as positions.
-    scores : DataFrame
-        company, theme, score, positive (points before negatives), qualified.
-    """
+) -> Scored:
+    """Score every (company, theme) pair with any match; see :class:`Scored` for the tables."""
+    notes = StringTable(
+        (
+            "",
+            "term already counted in a better field",
+            "field cap reached",
+            "score cap 100 reached",
+            "company elsewhere; its text names the region",
+        )
+    )
+    words = StringTable()
     labelled = label_hits(rules, texts)
     positive = _positive_rows(rules, labelled, hits)
     before = positive.groupby(_PAIR, as_index=False)["points"].sum()
-    region = _region_rows(themes, rules, universe, hits, before[before["points"] > 0])
-    gates = region[region["kind"] == "gate"]
-    positive = _concat([positive, region[region["kind"] != "gate"]])
+    region = _region_rows(themes, rules, universe, hits, before[before["points"] > 0], notes, words)
+    is_gate = region["kind"].to_numpy() == GATE
+    positive = pd.concat([positive, region[~is_gate]], ignore_index=True)
     # 6. the positive total is capped at 100, best rows first
-    positive = positive.sort_values([*_PAIR, "points"], ascending=[True, True, False], kind="stable")
-    capped = _capped(positive, _PAIR, "points", MAX_SCORE)
-    positive.loc[capped < positive["points"].to_numpy(), "note"] = "score cap 100 reached"
+    n_themes = len(rules.theme_ids)
+    pair = positive["company"].to_numpy() * n_themes + positive["theme"].to_numpy()
+    order = np.lexsort((-positive["points"].to_numpy(), pair))
+    positive = positive.iloc[order].reset_index(drop=True)
+    capped = _capped_runs(positive["points"].to_numpy(), pair[order], MAX_SCORE)
+    positive["note"] = np.where(
+        capped < positive["points"].to_numpy(), SCORE_CAP, positive["note"].to_numpy()
+    )
     positive["points"] = capped
     total = positive.groupby(_PAIR, as_index=False)["points"].sum().rename(columns={"points": "positive"})
     live = total[total["positive"] > 0]
     # 7. gates and filters cancel everything; vetoes too; penalties subtract, never below zero
-    negative = _concat(
+    negative = pd.concat(
         [
-            gates.drop(columns="points").assign(order=0),
-            _filter_rows(themes, universe, live).assign(order=1),
-            _exclusion_rows(rules, labelled, hits, live).assign(
-                order=lambda f: np.where(f["kind"] == "veto", 2, 3)
-            ),
-        ]
+            region[is_gate],
+            _filter_rows(themes, universe, live, notes, words),
+            _exclusion_rows(rules, labelled, hits, live, notes),
+        ],
+        ignore_index=True,
     ).merge(live, on=_PAIR)
-    negative = negative.sort_values([*_PAIR, "order", "start"], kind="stable")
-    amount = np.minimum(negative["raw"].to_numpy(dtype="float64"), negative["positive"].to_numpy())
-    negative["raw"] = amount
-    negative["points"] = -_capped(negative, _PAIR, "raw", negative["positive"].to_numpy())
-    evidence = _concat([positive, negative[EVIDENCE_COLUMNS]])
-    evidence["points"] = evidence["points"].astype("float64").round(2)
-    evidence["raw"] = evidence["raw"].astype("float64").round(2)
-    evidence["field"] = _FIELD_NAMES[evidence["field"].to_numpy(dtype="int64")]
-    key = evidence["term"].to_numpy(dtype="int64")
-    words = np.asarray(rules.terms, dtype=object)[np.maximum(key, 0)] if rules.terms else evidence["text"]
-    evidence["term"] = np.where(key >= 0, words, evidence["text"].to_numpy(dtype=object))
-    evidence = evidence.drop(columns="text")
+    order = np.select(
+        [negative["kind"] == GATE, negative["kind"] == FILTER, negative["kind"] == VETO], [0, 1, 2], 3
+    )
+    negative = negative.assign(order=order).sort_values([*_PAIR, "order", "start"], kind="stable")
+    negative["raw"] = np.minimum(negative["raw"].to_numpy(), negative["positive"].to_numpy())
+    negative["points"] = -_capped(negative, _PAIR, negative["positive"].to_numpy(), value="raw")
+    evidence = pd.concat([positive, negative[_COLUMNS]], ignore_index=True)
+    evidence["points"] = evidence["points"].round(2)
+    evidence["raw"] = evidence["raw"].round(2)
     evidence = evidence.sort_values([*_PAIR, "points"], ascending=[True, True, False], kind="stable")
     evidence["gain"] = evidence["points"].clip(lower=0.0)
     scores = evidence.groupby(_PAIR, as_index=False).agg(score=("points", "sum"), positive=("gain", "sum"))
-    evidence = evidence.drop(columns="gain")
     scores["score"] = scores["score"].round(2).clip(lower=0.0)
-    min_score = rules.min_score[scores["theme"].to_numpy(dtype="int64")]
-    scores["qualified"] = (scores["score"] > 0) & (scores["score"] >= min_score)
-    return evidence.reset_index(drop=True), scores
+    scores["positive"] = scores["positive"].round(2)
+    scores["qualified"] = (scores["score"] > 0) & (
+        scores["score"] >= rules.min_score[scores["theme"].to_numpy()]
+    )
+    return Scored(evidence.drop(columns="gain").reset_index(drop=True), scores, notes, words)

@@ -191,3 +191,30 @@ fields = ["main_business", "name", "products"]
     assert result.scores["score"].tolist() == [100.0]
     assert result.evidence["points"].sum() == 100.0
     assert (result.evidence["note"] == "score cap 100 reached").any()
+
+
+def test_industry_rules_match_industry_labels_only(tmp_path: Path) -> None:
+    rules = (
+        THEME_HEADER.format(id="t_labels", line="emerging")
+        + """
+industries = ["燃料电池"]
+concepts = ["氢能源"]
+"""
+    )
+    data = universe(
+        [
+            {"code": "000001", "name": "甲", "concepts": "燃料电池,其他"},  # a concept, not an industry
+            {"code": "000002", "name": "乙", "industry_em_l3": "燃料电池", "concepts": "氢能源"},
+        ]
+    )
+    result = screen(data, load_themes(write_rules(tmp_path, rules), bundled=False))
+    assert result.candidates["code"].tolist() == ["000002"]
+    assert sorted(result.evidence["kind"]) == ["concept", "industry"]
+
+
+def test_regional_gate_with_unknown_province(tmp_path: Path) -> None:
+    rules = write_rules(tmp_path, RULES)
+    data = universe([{"code": "600011", "name": "无省份汽车", "main_business": "整车制造"}])
+    result = screen(data, load_themes(rules, bundled=False))
+    assert result.scores["score"].tolist() == [0.0]
+    assert "located in unknown province" in result.dropped["reason"].iloc[0]

@@ -18,7 +18,10 @@ from collections.abc import Sequence
 __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 
 #: Subcommand modules, in the order `npf-screen --help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("npf_screen.cli.screen_cmd",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "npf_screen.cli.screen_cmd",
+    "npf_screen.cli.run_cmd",
+)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
