@@ -1,0 +1,150 @@
+"""Tabular watchlists: CSV (UTF-8 with BOM), XLSX, JSON and Parquet.
+
+The frame is written as given: its columns in order, one row per row (a company in two themes
+appears twice). ``code`` stays text everywhere, with its leading zeros.
+
+CSV
+    UTF-8 with a byte-order mark so Excel detects the encoding, header row, CRLF line ends,
+    minimal quoting (RFC 4180). Missing values are empty; floats use Python's shortest round-trip
+    form (``85.5``, ``12.0``); dates ``YYYY-MM-DD``.
+JSON
+    UTF-8, two-space indent, a final newline: ``{"name": ..., "count": n, "items": [{column: value}]}``
+    with missing values as ``null``.
+XLSX
+    One sheet per theme (sheet named by theme id, at most 31 characters) holding that theme's
+    rows, plus an ``evidence`` sheet with the evidence rows of the listed (code, theme) pairs, in
+    watchlist order, when evidence is given; a frame without a ``theme`` column goes to a single
+    ``watchlist`` sheet. Codes are text cells. Zip timestamps make the bytes vary from write to
+    write, so tests read the content back.
+Parquet
+    The frame via pyarrow, without the index. Read back with :func:`pandas.read_parquet`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["csv_bytes", "json_bytes", "records", "write_parquet", "write_xlsx"]
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _python(value: object) -> object:
+    """A plain Python value for one cell: None for missing, no numpy scalars, dates as date/datetime."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalar
+        value = value.item()
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _text(value: object) -> str:
+    value = _python(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows as plain-Python dicts (missing values ``None``, no numpy scalars)."""
+    columns = [str(c) for c in frame.columns]
+    return [dict(zip(columns, map(_python, row), strict=True)) for row in frame.itertuples(index=False)]
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The bytes of a CSV watchlist: UTF-8 BOM, header, CRLF.
+
+    Examples
+    --------
+    >>> csv_bytes(pd.DataFrame({"code": ["000001"], "score": [85.5]}))
+    b'\\xef\\xbb\\xbfcode,score\\r\\n000001,85.5\\r\\n'
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([_text(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_bytes(frame: pd.DataFrame, name: str) -> bytes:
+    """The bytes of a JSON watchlist: ``{"name", "count", "items"}``, UTF-8, indented, final newline."""
+    document = {"name": name, "count": len(frame), "items": records(frame)}
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write the frame to ``path`` as Parquet (no index)."""
+    frame.reset_index(drop=True).to_parquet(path, index=False)
+
+
+def _sheet_title(raw: str, used: set[str]) -> str:
+    base = _SHEET_BAD.sub("_", raw).strip("'")[:31] or "sheet"
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f"~{n}"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
+def _fill(sheet: object, frame: pd.DataFrame) -> None:
+    columns = [str(c) for c in frame.columns]
+    sheet.append(columns)  # type: ignore[attr-defined]
+    for row in frame.itertuples(index=False):
+        sheet.append([_python(v) for v in row])  # type: ignore[attr-defined]
+    if "code" in columns:
+        letter = sheet.cell(row=1, column=columns.index("code") + 1).column_letter  # type: ignore[attr-defined]
+        for cell in sheet[letter][1:]:  # type: ignore[index]
+            cell.number_format = "@"
+    sheet.freeze_panes = "A2"  # type: ignore[attr-defined]
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, *, evidence: pd.DataFrame | None = None) -> None:
+    """Write an Excel workbook: a sheet per theme and an ``evidence`` sheet (see module docs)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    if "theme" in frame.columns and len(frame):
+        for theme, rows in frame.groupby("theme", sort=False, dropna=False):
+            _fill(workbook.create_sheet(_sheet_title(_text(theme) or "unknown", used)), rows)
+    else:
+        _fill(workbook.create_sheet(_sheet_title("watchlist", used)), frame)
+    if evidence is not None:
+        keys = [k for k in ("code", "theme") if k in frame.columns and k in evidence.columns]
+        if keys:
+            wanted = frame[keys].drop_duplicates().assign(_order=lambda f: range(len(f)))
+            evidence = evidence.merge(wanted, on=keys, how="inner").sort_values("_order", kind="stable")
+            evidence = evidence.drop(columns="_order")
+        _fill(workbook.create_sheet(_sheet_title("evidence", used)), evidence)
+    workbook.save(path)
