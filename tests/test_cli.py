@@ -1,0 +1,99 @@
+"""The CLI: exit codes, messages on stderr, output formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from npf_screen.cli import main
+
+from .helpers import THEME_HEADER, write_rules
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_themes_lists_ids(capsys) -> None:
+    code, out, _ = run(capsys, "themes", "--format", "csv")
+    assert code == 0
+    frame = pd.read_csv(pd.io.common.StringIO(out))
+    assert {"id", "name", "line", "n_terms"} <= set(frame.columns)
+    assert "cp_lithography" in set(frame["id"])
+
+
+def test_screen_sample_to_every_table_format(capsys, tmp_path: Path) -> None:
+    for fmt in ("csv", "json", "parquet"):
+        target = tmp_path / f"out.{fmt}"
+        code, _, err = run(
+            capsys, "screen", "--sample", "--line", "choke_point", "--format", fmt, "-o", str(target)
+        )
+        assert code == 0, err
+        frame = {"csv": pd.read_csv, "parquet": pd.read_parquet}.get(
+            fmt, lambda p: pd.DataFrame(json.loads(Path(p).read_text()))
+        )(target)
+        assert {"code", "name", "theme", "score", "rank", "evidence_summary"} <= set(frame.columns)
+        assert (frame["score"] > 0).all()
+        assert set(frame["theme"].str[:3]) == {"cp_"}
+
+
+def test_screen_table_to_stdout(capsys) -> None:
+    code, out, _ = run(capsys, "screen", "--sample", "--theme", "cp_lithography", "--top", "3")
+    assert code == 0
+    assert "cp_lithography" in out
+
+
+def test_unknown_theme_is_a_usage_error(capsys) -> None:
+    code, _, err = run(capsys, "screen", "--sample", "--theme", "cp_nope")
+    assert code == 2
+    assert "unknown theme 'cp_nope'" in err
+
+
+def test_bad_universe_is_a_usage_error(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "u.csv"
+    bad.write_text("code,name\n12345x,坏代码\n600000,好\n", encoding="utf-8")
+    code, _, err = run(capsys, "screen", "--universe", str(bad))
+    assert code == 2
+    assert "malformed code" in err and "'12345X'" in err
+    code, _, err = run(capsys, "screen", "--universe", str(tmp_path / "missing.csv"))
+    assert code == 2 and "no such file" in err
+    nameless = tmp_path / "n.csv"
+    nameless.write_text("code\n600000\n", encoding="utf-8")
+    code, _, err = run(capsys, "screen", "--universe", str(nameless))
+    assert code == 2 and "missing required column 'name'" in err
+
+
+def test_bad_rules_are_a_usage_error(capsys, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path, THEME_HEADER.format(id="x_bad", line="nowhere"))
+    code, _, err = run(capsys, "themes", "--rules", str(rules))
+    assert code == 2
+    assert "unknown line 'nowhere'" in err and str(rules) in err
+
+
+def test_explain_unknown_code(capsys) -> None:
+    code, _, err = run(capsys, "explain", "999999", "--sample")
+    assert code == 2 and "999999" in err
+
+
+def test_parquet_to_stdout_is_refused(capsys) -> None:
+    code, _, err = run(capsys, "screen", "--sample", "--format", "parquet")
+    assert code == 2 and "-o PATH" in err
+
+
+def test_usage_errors_exit_2_from_a_real_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "npf_screen.cli", "screen", "--top", "x"], capture_output=True
+    )
+    assert done.returncode == 2
+    assert b"invalid int value" in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "npf_screen.cli", "explain", "600000", "--sample"], capture_output=True
+    )
+    assert done.returncode in (0, 2)

@@ -1,0 +1,53 @@
+"""The public namespace and the installed package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import npf_screen
+from npf_screen import errors
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_all_is_sorted_and_importable() -> None:
+    assert npf_screen.__all__ == sorted(npf_screen.__all__)
+    for name in npf_screen.__all__:
+        assert hasattr(npf_screen, name), name
+
+
+def test_exceptions_subclass_fitting_builtins() -> None:
+    assert issubclass(errors.RuleError, ValueError)
+    assert issubclass(errors.UniverseError, ValueError)
+    assert issubclass(errors.UnknownThemeError, KeyError)
+    assert issubclass(errors.UnknownCompanyError, KeyError)
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), errors.NpfScreenError)
+    assert errors.__all__ == sorted(errors.__all__)
+
+
+def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
+    """`pip install .` (not editable) carries the rule files and the sample; run from elsewhere."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    assert sorted(p.name for p in (target / "npf_screen" / "seeds").glob("*.toml"))
+    probe = (
+        "import npf_screen, sys; from npf_screen.rules_loader import bundled_rule_files;"
+        "t = npf_screen.load_themes(); s = npf_screen.load_sample();"
+        "assert all(str(f).startswith(sys.argv[1]) for f in bundled_rule_files());"
+        "print(len(t), len(s))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(target)], cwd=tmp_path, env={"PYTHONPATH": str(target)},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    n_themes, n_sample = map(int, done.stdout.split())
+    assert n_themes == len(npf_screen.load_themes())
+    assert 150 <= n_sample <= 300
