@@ -31,9 +31,23 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
+        os.chmod(tmp, _mode_for(final))
         os.replace(tmp, final)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _mode_for(final: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0o666 less the umask.
+
+    ``mkstemp`` creates 0o600 files, which a trading terminal running as another user could not read.
+    """
+    try:
+        return final.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _write(target: str | Path, mode: str, writer: Callable[[IO], object], **open_kw: object) -> Path:

@@ -40,6 +40,7 @@ employees                 float     headcount
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -95,7 +96,7 @@ COLUMN_ALIASES: Mapping[str, str] = {
     "城市": "city",
 }
 
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"^[0-9]{6}$")
 _BOARD_BY_PREFIX = (
     (("688", "689"), "科创板"),
     (("300", "301", "302"), "创业板"),
@@ -142,10 +143,10 @@ def _normalize_code(value: object) -> object:
     """Strip exchange decorations (``SH600519``, ``600519.SH``) and restore zero padding."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return value
-    text = str(value).strip().upper()
+    text = unicodedata.normalize("NFKC", str(value)).strip().upper()  # full-width digits → ASCII
     text = re.sub(r"^(SH|SZ|BJ)\.?", "", text)
     text = re.sub(r"\.(SH|SZ|BJ|SS)$", "", text)
-    if text.isdigit() and len(text) < 6:
+    if text.isascii() and text.isdigit() and len(text) < 6:
         text = text.zfill(6)
     return text
 
@@ -213,7 +214,7 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
 def _code_problems(out: pd.DataFrame, source: str) -> list[str]:
     codes = out["code"]
     problems: list[str] = []
-    bad = out.index[codes.isna() | ~codes.fillna("").str.fullmatch(r"\d{6}")]
+    bad = out.index[codes.isna() | ~codes.fillna("").str.fullmatch(r"[0-9]{6}")]
     if len(bad):
         shown = ", ".join(f"record {i + 1}: {codes.iloc[i]!r}" for i in bad[:10])
         more = f" (+{len(bad) - 10} more)" if len(bad) > 10 else ""

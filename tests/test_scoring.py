@@ -218,3 +218,23 @@ def test_regional_gate_with_unknown_province(tmp_path: Path) -> None:
     result = screen(data, load_themes(rules, bundled=False))
     assert result.scores["score"].tolist() == [0.0]
     assert "located in unknown province" in result.dropped["reason"].iloc[0]
+
+
+def test_codes_are_normalised_and_validated() -> None:
+    import pytest as _pytest
+
+    from npf_screen import UniverseError
+
+    frame = universe(
+        [
+            {"code": "６００５１９", "name": "全角"},
+            {"code": "SZ000001", "name": "前缀"},
+            {"code": "2", "name": "短"},
+        ]
+    )
+    assert frame["code"].tolist() == ["600519", "000001", "000002"]
+    assert frame["exchange"].tolist() == ["SH", "SZ", "SZ"]
+    with _pytest.raises(UniverseError, match="duplicate code"):
+        universe([{"code": "000001", "name": "a"}, {"code": "1", "name": "b"}])
+    with _pytest.raises(UniverseError, match="malformed code"):
+        universe([{"code": "60051x", "name": "a"}])
