@@ -70,7 +70,8 @@ def run_screen(args: argparse.Namespace) -> int:
         raise OutputError(f"--format {args.format} writes a file: give it a path with -o PATH")
     from ..watchlists import write_candidates
 
-    write_candidates(frame, args.format, args.output)
+    evidence = result.evidence if args.format == "xlsx" else None
+    write_candidates(frame, args.format, args.output, evidence=evidence)
     print(f"wrote {frame['code'].nunique()} codes to {args.output}", file=sys.stderr)
     return 0
 
