@@ -223,3 +223,8 @@ class ThemeSet:
     def __repr__(self) -> str:
         counts = pd.Series([t.line for t in self], dtype="object").value_counts()
         return f"ThemeSet({len(self)} themes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"
+
+    def _repr_html_(self) -> str:
+        from .display import themes_html
+
+        return themes_html(self)

@@ -1,0 +1,103 @@
+"""``npf-screen report``: one self-contained HTML file for a screen or a recorded run.
+
+``npf-screen report --sample -o report.html`` screens (like ``npf-screen screen``) and writes the
+report: run metadata, a summary per theme, charts, and each theme's top candidates with their
+evidence. ``--run RUN_ID`` (a date, ``latest`` or ``previous``) reports a recorded scheduled run
+instead, found with ``--screen NAME_OR_FILE`` or ``--history-dir DIR`` as for ``npf-screen history``.
+The file opens offline in any browser; it is written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register", "run_report"]
+
+_LINES = ("choke_point", "regional", "emerging", "future")
+
+
+def _screen(args: argparse.Namespace) -> Any:
+    from ..engine import screen
+    from ..rules_loader import load_themes
+    from ..universe import load_sample, load_universe
+
+    universe = load_universe(args.universe) if args.universe else load_sample()
+    themes = load_themes(args.rules or None)
+    return screen(universe, themes, theme_ids=args.theme or None, lines=args.line or None)
+
+
+def _history(args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
+    from ..errors import NpfScreenError
+    from ..runs import RunHistory, default_history_dir
+
+    if args.history_dir:
+        return RunHistory(args.history_dir)
+    if not args.screen:
+        raise NpfScreenError("--run needs the screen: --screen NAME_OR_FILE or --history-dir DIR")
+    if args.screen.endswith(".toml") or Path(args.screen).is_file():
+        from ..definitions import load_definition
+
+        definition = load_definition(args.screen)
+        return RunHistory(definition.history_dir or default_history_dir(definition.name))
+    return RunHistory(default_history_dir(args.screen))
+
+
+def _run_data(args: argparse.Namespace) -> Any:
+    from ..errors import NpfScreenError
+    from ..report import from_run
+
+    given = {"--sample": args.sample, "--universe": args.universe, "--theme": args.theme,
+             "--line": args.line, "--rules": args.rules}  # fmt: skip
+    clashing = [flag for flag, value in given.items() if value]
+    if clashing:
+        raise NpfScreenError(f"--run reports a recorded run; it does not take {', '.join(clashing)}")
+    return from_run(_history(args), args.run, title=args.title)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Screen (or load a recorded run) and write the HTML report."""
+    from ..errors import OutputError
+    from ..report import write_report
+
+    if args.top is not None and args.top < 1:
+        raise OutputError(f"--top must be at least 1, not {args.top}")
+    if not args.output.lower().endswith((".html", ".htm")):
+        raise OutputError(f"-o {args.output}: the report is HTML; name the file *.html")
+    data = _run_data(args) if args.run else _screen(args)
+    path = write_report(data, args.output, top=args.top or 10, title=args.title, charts=not args.no_charts)
+    print(f"wrote report to {path}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the report command."""
+    report = subparsers.add_parser(
+        "report", help="write one self-contained HTML report (summary, charts, evidence) for a screen or run",
+        description="Screen a universe (or load a recorded run with --run) and write one self-contained "
+        "HTML file: run metadata, a summary per theme, charts, and each theme's top candidates with "
+        "their evidence. It opens offline in any browser.",
+    )  # fmt: skip
+    group = report.add_mutually_exclusive_group()
+    group.add_argument("--sample", action="store_true", help="screen the bundled sample universe (default)")
+    group.add_argument("--universe", metavar="PATH", help="a company table (.csv or .parquet)")
+    report.add_argument(
+        "--rules", action="append", metavar="PATH", default=[],
+        help="extra theme rule file or folder of *.toml (repeatable); same ids replace bundled themes",
+    )  # fmt: skip
+    report.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
+    report.add_argument(
+        "--line", action="append", choices=_LINES, help="only themes of this line (repeatable)"
+    )
+    report.add_argument("--top", type=int, metavar="N", help="candidates shown per theme (default 10)")
+    report.add_argument("--title", metavar="TEXT", help="the report's title")
+    report.add_argument("--no-charts", action="store_true", help="leave the charts out (smaller, faster)")
+    runs = report.add_argument_group("a recorded run (npf-screen run) instead of a new screen")
+    runs.add_argument("--run", metavar="RUN_ID", help="a run date (YYYY-MM-DD), latest or previous")
+    runs.add_argument("--screen", metavar="NAME_OR_FILE", help="the screen: its definition file or name")
+    runs.add_argument("--history-dir", metavar="DIR", help="the screen's history folder (overrides --screen)")
+    report.add_argument("-o", "--output", metavar="REPORT.html", required=True, help="the HTML file to write")
+    report.set_defaults(handler=run_report)
