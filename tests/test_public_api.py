@@ -28,6 +28,15 @@ def test_exceptions_subclass_fitting_builtins() -> None:
     assert errors.__all__ == sorted(errors.__all__)
 
 
+def test_every_subpackage_is_packaged() -> None:
+    import tomllib
+
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "npf_screen").rglob("__init__.py")}
+    found.add("npf_screen.seeds")  # seeds/ is mapped into the package by [tool.setuptools.package-dir]
+    assert found == declared
+
+
 def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
     """`pip install .` (not editable) carries the rule files and the sample; run from elsewhere."""
     target = tmp_path / "site"
@@ -39,6 +48,7 @@ def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
     assert sorted(p.name for p in (target / "npf_screen" / "seeds").glob("*.toml"))
     probe = (
         "import npf_screen, sys; from npf_screen.rules_loader import bundled_rule_files;"
+        "import npf_screen.fetch, npf_screen.watchlists, npf_screen.sources, npf_screen.report;"
         "t = npf_screen.load_themes(); s = npf_screen.load_sample();"
         "assert all(str(f).startswith(sys.argv[1]) for f in bundled_rule_files());"
         "print(len(t), len(s))"

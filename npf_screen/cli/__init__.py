@@ -22,6 +22,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "npf_screen.cli.screen_cmd",
     "npf_screen.cli.run_cmd",
     "npf_screen.cli.report_cmd",
+    "npf_screen.cli.pull_cmd",
+    "npf_screen.cli.snapshots_cmd",
+    "npf_screen.cli.doctor_cmd",
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2

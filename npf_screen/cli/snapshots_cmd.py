@@ -1,0 +1,65 @@
+"""``npf-screen snapshots``: list the local snapshots, or prune old ones."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["add_snapshot_options", "register", "run_snapshots", "snapshot_universe"]
+
+
+def add_snapshot_options(parser: argparse.ArgumentParser) -> None:
+    """``--offline`` / ``--snapshot ID`` / ``--cache-dir``, for commands that screen a snapshot."""
+    parser.add_argument(
+        "--offline", action="store_true", help="screen the latest local snapshot (no network)"
+    )
+    parser.add_argument("--snapshot", metavar="ID", help="screen this snapshot (see `npf-screen snapshots`)")
+    if not any("--cache-dir" in a.option_strings for a in parser._actions):
+        parser.add_argument("--cache-dir", metavar="DIR", help="snapshot cache (default: $NPF_SCREEN_CACHE)")
+
+
+def snapshot_universe(args: argparse.Namespace) -> tuple[Any, str] | None:
+    """The universe and snapshot id that ``--offline`` / ``--snapshot`` ask for, else ``None``."""
+    if not (getattr(args, "offline", False) or getattr(args, "snapshot", None)):
+        return None
+    from ..fetch import load_snapshot
+
+    return load_snapshot(getattr(args, "snapshot", None), getattr(args, "cache_dir", None))
+
+
+def run_snapshots(args: argparse.Namespace) -> int:
+    """Print the snapshot table (newest first); with --prune, delete all but the newest KEEP."""
+    from ..snapshots import SnapshotStore, resolve_cache_dir
+
+    store = SnapshotStore(resolve_cache_dir(args.cache_dir))
+    if args.prune is not None:
+        with store.lock():
+            removed = store.prune(args.prune)
+        print(
+            f"removed {len(removed)} snapshot(s)" + (f": {', '.join(removed)}" if removed else ""),
+            file=sys.stderr,
+        )
+    table = store.list()
+    if table.empty:
+        print(f"no snapshots in {store.snapshots_dir}; run `npf-screen pull`", file=sys.stderr)
+        return 0
+    if args.json:
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        shown = table.drop(columns=["path"]).fillna("")
+        sys.stdout.write(shown.to_string(index=False) + "\n")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``snapshots`` to the CLI."""
+    p = subparsers.add_parser("snapshots", help="list local data snapshots (newest first), or prune old ones")
+    p.add_argument(
+        "--cache-dir", metavar="DIR", help="cache directory (default: $NPF_SCREEN_CACHE or the user cache)"
+    )
+    p.add_argument(
+        "--prune", type=int, metavar="KEEP", help="delete all but the KEEP newest (the newest complete stays)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    p.set_defaults(handler=run_snapshots)

@@ -1,0 +1,429 @@
+"""The akshare adapter: the only module that imports akshare, and only inside functions.
+
+:class:`AkshareSource` wraps any object exposing akshare's function names: by default the real
+``akshare`` module (plus its pager ``akshare.utils.func.fetch_paginated_data``), in tests a fake.
+Every call goes through :class:`~.politeness.Politeness` (deadline, retries, one call in flight per
+host, ban handling) and :func:`~.checks.check_frame` (columns, dtypes, rows, ranges) before
+:mod:`.transform` maps it onto canonical names. Each dataset method walks the fallback chain of the
+endpoint reference and reports which endpoint served it and what failed on the way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import socket
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import SchemaDriftError, SourceError, UpstreamRefusedError
+from . import transform as tf
+from .aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
+from .checks import check_frame, looks_like_board_codes
+from .politeness import Politeness
+
+__all__ = ["SOURCE_ENV_VAR", "AkshareSource", "CallRecord", "DatasetResult", "exchange_symbol"]
+
+#: Environment variable naming a replacement for akshare (``package.module:name``).
+SOURCE_ENV_VAR = "NPF_SCREEN_SOURCE"
+
+#: Failures a fallback chain moves past; anything else is a bug and propagates.
+FALLBACK_ERRORS = (SourceError, SchemaDriftError)
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One akshare call as the manifest records it."""
+
+    label: str
+    function: str
+    host: str
+    ok: bool
+    attempts: int
+    seconds: float
+    rows: int | None = None
+    requests: int = 0
+    error: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class DatasetResult:
+    """A canonical partial table and how it was obtained."""
+
+    frame: pd.DataFrame
+    endpoint: str
+    notes: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def _board_namer(boards: pd.DataFrame) -> Callable[[str], str]:
+    names = dict(zip(boards["板块代码"], boards["板块名称"], strict=False))
+    return lambda value: ",".join(names.get(p.strip(), p.strip()) for p in value.split(","))
+
+
+def exchange_symbol(code: str) -> str:
+    """``SH600519`` / ``SZ000001`` / ``BJ920001``: the prefixed symbol Eastmoney F10 pages expect."""
+    if code.startswith(("4", "8", "92")):
+        return f"BJ{code}"
+    return f"SH{code}" if code.startswith(("6", "9")) else f"SZ{code}"
+
+
+class _RealAkshare:
+    """The akshare module plus its Eastmoney pager, imported on first use.
+
+    Also sets ``socket.setdefaulttimeout(120)`` when no default is set (most akshare calls pass no
+    timeout, and a call abandoned by our deadline should still end eventually) and hides the pandas
+    deprecation warnings akshare's own code triggers under pandas 3.
+    """
+
+    def __init__(self) -> None:
+        import akshare
+        from akshare.utils.func import fetch_paginated_data
+
+        self._module = akshare
+        self.fetch_paginated_data = fetch_paginated_data
+        self.__version__ = str(getattr(akshare, "__version__", "unknown"))
+        if socket.getdefaulttimeout() is None:
+            socket.setdefaulttimeout(120.0)
+        for category in (DeprecationWarning, FutureWarning):  # pandas deprecations inside akshare's code
+            warnings.filterwarnings("ignore", category=category, module=r"akshare(\.|$)")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+class _Silencer:
+    """Reference-counted redirect of ``sys.stderr`` (akshare's own tqdm bars), safe across threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: Any = None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._saved, sys.stderr = sys.stderr, io.StringIO()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    sys.stderr = self._saved
+
+
+_silence = _Silencer()
+
+
+class AkshareSource:
+    """akshare, politely, with every frame checked and mapped to canonical names.
+
+    Parameters
+    ----------
+    module : object, optional
+        Anything with akshare's function names (``stock_yjbb_em`` …) and ``fetch_paginated_data``;
+        default the real akshare, imported on first use. Tests pass a fake here.
+    politeness : Politeness, optional
+        Shared timeouts, retries and per-host state; default :class:`Politeness` with real sleeps.
+    quiet : bool, optional
+        Hide akshare's own progress bars; default: hide them unless stderr is a terminal.
+    row_floor_scale : float, default 1.0
+        Multiplies every plausible-row-count floor; lower it for a small fake market or a probe.
+    """
+
+    name = "akshare"
+
+    def __init__(
+        self,
+        module: Any = None,
+        *,
+        politeness: Politeness | None = None,
+        quiet: bool | None = None,
+        row_floor_scale: float = 1.0,
+    ) -> None:
+        self._module = module
+        self.politeness = politeness or Politeness()
+        self._quiet = quiet
+        self.row_floor_scale = row_floor_scale
+        self.calls: list[CallRecord] = []
+        self._lock = threading.Lock()
+
+    @property
+    def module(self) -> Any:
+        """The object whose functions are called (the real akshare is imported here, once)."""
+        if self._module is None:
+            self._module = _RealAkshare()
+        return self._module
+
+    @classmethod
+    def default(cls) -> AkshareSource:
+        """The source a pull uses when given none: real akshare, or ``$NPF_SCREEN_SOURCE``.
+
+        ``NPF_SCREEN_SOURCE=package.module:name`` names an akshare-like object, or a callable
+        returning one or returning a ready :class:`AkshareSource` (a mirror, a recorded replay, a fake).
+        """
+        spec = os.environ.get(SOURCE_ENV_VAR, "").strip()
+        if not spec:
+            return cls()
+        module_name, _, attr = spec.partition(":")
+        if not module_name or not attr:
+            raise SourceError(f"${SOURCE_ENV_VAR}={spec!r}: write it as package.module:name")
+        try:
+            target = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise SourceError(f"${SOURCE_ENV_VAR}={spec!r}: cannot load it ({exc})") from exc
+        made = target() if callable(target) and not hasattr(target, "stock_info_sh_name_code") else target
+        return made if isinstance(made, AkshareSource) else cls(made)
+
+    @property
+    def version(self) -> str:
+        """The akshare version (or the fake's)."""
+        return str(getattr(self.module, "__version__", "unknown"))
+
+    def requests_made(self) -> int:
+        """HTTP requests this source made so far, estimated from the rows each call returned."""
+        with self._lock:
+            return sum(c.requests for c in self.calls)
+
+    def _record(self, record: CallRecord) -> None:
+        with self._lock:
+            self.calls.append(record)
+
+    def call(
+        self,
+        endpoint: str,
+        *args: Any,
+        min_rows: int | None = None,
+        check_ranges: bool = True,
+        via: str | None = None,
+        **kwargs: Any,
+    ) -> pd.DataFrame:
+        """Call one akshare endpoint politely and return its checked frame (a private copy).
+
+        ``via`` names a sibling function with the same output (``stock_bj_a_spot_em`` for
+        ``stock_zh_a_spot_em``), for cheap probes.
+
+        Raises
+        ------
+        SourceError, UpstreamRefusedError
+            The call failed after retries, or the host refuses us.
+        SchemaDriftError
+            The frame's columns, dtypes, row count or values are not what the reference says.
+        """
+        spec = ENDPOINTS[endpoint]
+        shown = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items() if k != "base_params"]
+        function = via or spec.function
+        label = f"akshare.{function}({', '.join(shown)})"
+        fn = getattr(self.module, function)
+        if callable(getattr(fn, "cache_clear", None)):
+            fn.cache_clear()  # akshare lru_caches some lists for the process's life; we cache ourselves
+        quiet = self._quiet if self._quiet is not None else not sys.stderr.isatty()
+        silent = quiet and isinstance(self.module, _RealAkshare)
+        try:
+            with _silence() if silent else contextlib.nullcontext():
+                outcome = self.politeness.call(spec.host, label, fn, *args, timeout=spec.timeout, **kwargs)
+        except BaseException as exc:
+            attempts = int(getattr(exc, "attempts", 1))
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            failed = CallRecord(label, function, spec.host, False, attempts, 0.0, None, attempts, error)
+            self._record(failed)
+            raise
+        frame = outcome.value
+        rows = len(frame) if isinstance(frame, pd.DataFrame) else None
+        floor = spec.min_rows if min_rows is None else min_rows
+        min_rows = max(min(floor, 1), int(floor * self.row_floor_scale))
+        requests = spec.requests(rows or 0) + outcome.attempts - 1
+        try:
+            notes = check_frame(spec, frame, label, min_rows=min_rows, check_ranges=check_ranges)
+        except SchemaDriftError as exc:
+            error = str(exc).splitlines()[0][:500]
+            self._record(
+                CallRecord(
+                    label,
+                    function,
+                    spec.host,
+                    False,
+                    outcome.attempts,
+                    outcome.seconds,
+                    rows,
+                    requests,
+                    error,
+                )
+            )
+            raise
+        self._record(
+            CallRecord(
+                label,
+                function,
+                spec.host,
+                True,
+                outcome.attempts,
+                outcome.seconds,
+                rows,
+                requests,
+                notes=tuple(notes),
+            )
+        )
+        return frame.copy()  # akshare lru_caches some frames and mutates them; never share
+
+    # ---------------------------------------------------------------- fallback chains
+    def _chain(
+        self, dataset: str, options: Sequence[tuple[str, Callable[[], Any]]]
+    ) -> tuple[Any, str, list[str]]:
+        failures: list[str] = []
+        for name, attempt in options:
+            try:
+                return attempt(), name, failures
+            except FALLBACK_ERRORS as exc:
+                failures.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        refused = all("UpstreamRefusedError" in f for f in failures)
+        message = f"{dataset}: every source failed:\n  " + "\n  ".join(failures)
+        raise (UpstreamRefusedError(message) if refused else SourceError(message))
+
+    def list_sh(self) -> DatasetResult:
+        """SSE main board and STAR market lists (2 requests)."""
+        main = tf.sh_list(self.call("stock_info_sh_name_code", symbol="主板A股", min_rows=1200))
+        star = tf.sh_list(self.call("stock_info_sh_name_code", symbol="科创板", min_rows=300))
+        return DatasetResult(pd.concat([main, star], ignore_index=True), "stock_info_sh_name_code")
+
+    def list_sz(self) -> DatasetResult:
+        """SZSE A-share list (1 request)."""
+        frame = self.call("stock_info_sz_name_code", symbol="A股列表")
+        return DatasetResult(tf.sz_list(frame), "stock_info_sz_name_code")
+
+    def list_bj(self) -> DatasetResult:
+        """BSE list with province (about 17 requests)."""
+        return DatasetResult(tf.bj_list(self.call("stock_info_bj_name_code")), "stock_info_bj_name_code")
+
+    def quotes(self) -> DatasetResult:
+        """Market cap, PE, PB, EM industry, province and concepts for every A-share.
+
+        Chain: Eastmoney clist with f100/f102/f103 (about 55 requests) → ``stock_zh_a_spot_em``
+        (cap and valuation only) → sina ``stock_zh_a_spot`` (price only; cap from shares × price).
+        """
+
+        def clist() -> DatasetResult:
+            frame = self.call("fetch_paginated_data", CLIST_URL, base_params=dict(CLIST_PARAMS))
+            table, notes = tf.clist_quotes(frame)
+            self._resolve_board_codes(table, notes)
+            return DatasetResult(table, "clist", notes)
+
+        options = [
+            ("akshare.fetch_paginated_data(clist f100/f102/f103)", clist),
+            (
+                "akshare.stock_zh_a_spot_em",
+                lambda: DatasetResult(
+                    tf.spot_em_quotes(self.call("stock_zh_a_spot_em")), "stock_zh_a_spot_em"
+                ),
+            ),
+            (
+                "akshare.stock_zh_a_spot",
+                lambda: DatasetResult(tf.sina_quotes(self.call("stock_zh_a_spot")), "stock_zh_a_spot"),
+            ),
+        ]
+        result, _, failures = self._chain("quotes", options)
+        result.failures = failures
+        return result
+
+    def _resolve_board_codes(self, table: pd.DataFrame, notes: list[str]) -> None:
+        """If f100/f103 carry board codes (BK1036) rather than names, map them through the board lists."""
+        for column, endpoint in (
+            ("industry_em_l1", "stock_board_industry_name_em"),
+            ("concepts", "stock_board_concept_name_em"),
+        ):
+            if not looks_like_board_codes(table[column]):
+                continue
+            try:
+                boards = self.call(endpoint)
+            except FALLBACK_ERRORS as exc:
+                table[column] = pd.NA
+                notes.append(f"{column}: clist gave board codes and {endpoint} failed ({exc}); left out")
+                continue
+            table[column] = table[column].map(_board_namer(boards), na_action="ignore")
+            notes.append(f"{column}: clist gave board codes; mapped through {endpoint}")
+
+    def financials(self, quarters: Sequence[str]) -> DatasetResult:
+        """Growth, margins, ROE from ``stock_yjbb_em``, first quarter with data (about 13 requests)."""
+
+        def one(quarter: str) -> DatasetResult:
+            frame = self.call("stock_yjbb_em", date=quarter)
+            return DatasetResult(tf.yjbb_financials(frame), f"stock_yjbb_em({quarter})")
+
+        options = [(f"akshare.stock_yjbb_em({q!r})", lambda q=q: one(q)) for q in quarters]
+        result, _, failures = self._chain("financials", options)
+        result.failures = failures
+        return result
+
+    def balance(self, quarters: Sequence[str]) -> DatasetResult:
+        """Total assets from ``stock_zcfz_em`` + ``stock_zcfz_bj_em`` (about 14 requests)."""
+
+        def one(quarter: str) -> DatasetResult:
+            main = self.call("stock_zcfz_em", date=quarter)
+            notes: list[str] = []
+            try:
+                bj = self.call("stock_zcfz_bj_em", date=quarter)
+            except FALLBACK_ERRORS as exc:
+                bj = main.iloc[0:0]
+                notes.append(f"BSE balance sheets missing: {str(exc).splitlines()[0]}")
+            return DatasetResult(tf.zcfz_balance(main, bj), f"stock_zcfz_em({quarter})", notes)
+
+        options = [(f"akshare.stock_zcfz_em({q!r})", lambda q=q: one(q)) for q in quarters]
+        result, _, failures = self._chain("balance", options)
+        result.failures = failures
+        return result
+
+    def industry_sw(self) -> DatasetResult:
+        """Shenwan 2021 class per stock (1 request): code, sw_code."""
+        frame = self.call("stock_industry_clf_hist_sw")
+        return DatasetResult(tf.sw_classes(frame), "stock_industry_clf_hist_sw")
+
+    def sw_names(self) -> DatasetResult:
+        """Shenwan code → name tree from cninfo (1 request): prefix, name."""
+        frame = self.call("stock_industry_category_cninfo", symbol="申银万国行业分类标准")
+        names = tf.sw_name_table(frame)
+        if not names:
+            raise SchemaDriftError(
+                "akshare.stock_industry_category_cninfo('申银万国行业分类标准'): no category code reads as a "
+                f"Shenwan code (e.g. {list(frame['类目编码'].head(3))})",
+                endpoint="stock_industry_category_cninfo",
+            )
+        table = pd.DataFrame({"prefix": list(names), "name": list(names.values())}, dtype="string")
+        return DatasetResult(table, "stock_industry_category_cninfo")
+
+    # ---------------------------------------------------------------- per company
+    def business_text(self, code: str) -> dict[str, Any]:
+        """主营业务, 经营范围 and products of one company (1 request; THS, else cninfo).
+
+        Returns a record with ``text_source`` naming where it came from (``ths`` / ``cninfo``).
+        """
+
+        def ths() -> dict[str, Any]:
+            record = tf.ths_text(self.call("stock_zyjs_ths", symbol=code))
+            if not record["main_business"]:
+                raise SourceError(f"akshare.stock_zyjs_ths({code!r}): the page has no 主营业务")
+            return {**record, "city": None, "province": None, "text_source": "ths"}
+
+        def cninfo() -> dict[str, Any]:
+            frame = self.call("stock_profile_cninfo", symbol=code)
+            if frame.empty:
+                raise SourceError(f"akshare.stock_profile_cninfo({code!r}): cninfo has no profile for {code}")
+            return {**tf.cninfo_text(frame), "text_source": "cninfo"}
+
+        record, _, _ = self._chain(f"business text of {code}", [("ths", ths), ("cninfo", cninfo)])
+        return {"code": code, **record}
+
+    def revenue_composition(self, code: str) -> pd.DataFrame:
+        """主营构成 of one company (1 request): its latest report's revenue by product."""
+        return tf.zygc_composition(self.call("stock_zygc_em", symbol=exchange_symbol(code)), code)
