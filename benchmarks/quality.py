@@ -11,7 +11,8 @@ Per theme, with the ranking = candidates by score (rank order of the screen):
 
 - precision and recall of the candidate set;
 - R-precision: precision of the top k, k = board size (fewer than k candidates count as misses);
-- average precision over the ranked candidates (non-candidates are never retrieved).
+- average precision over the ranked candidates (non-candidates are never retrieved);
+- the same two over the full score ranking ("all": every company with points, also below min_score).
 
 Compared in the same run:
 
@@ -98,6 +99,12 @@ def screen_ranking(scores: pd.DataFrame, theme: str, evaluated: set[str]) -> pd.
     """The theme's candidates in rank order (SH/SZ only): code, score."""
     s = scores[(scores["theme"] == theme) & scores["qualified"] & scores["code"].isin(evaluated)]
     return s.sort_values("rank")[["code", "score"]].reset_index(drop=True)
+
+
+def scored_ranking(scores: pd.DataFrame, theme: str, evaluated: set[str]) -> list[str]:
+    """Every SH/SZ company with points for the theme, by score (candidates and those below min_score)."""
+    s = scores[(scores["theme"] == theme) & (scores["score"] > 0) & scores["code"].isin(evaluated)]
+    return s.sort_values(["score", "code"], ascending=[False, True])["code"].tolist()
 
 
 def baseline_ranking(universe: pd.DataFrame, theme: npf.Theme, evaluated: set[str]) -> list[str]:
@@ -222,13 +229,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             for lam in lambdas
         }
         row["screen"] = metrics(screen_ranking(result.scores, theme, evaluated)["code"].tolist(), relevant)
+        row["scored"] = metrics(scored_ranking(result.scores, theme, evaluated), relevant)
         row["baseline"] = metrics(baseline_ranking(u, themes[theme], evaluated), relevant)
         row["rerank"] = metrics(rerank, relevant)
         row["expand"] = metrics(expand, relevant)
         if args.diagnose:
             row["diagnosis"] = diagnose(result, theme, relevant, evaluated)
         rows.append(row)
-    variants = ("screen", "baseline", "rerank", "expand")
+    variants = ("screen", "scored", "baseline", "rerank", "expand")
     keys = ("precision", "recall", "r_precision", "ap")
     means = {v: {k: float(np.mean([r[v][k] for r in rows])) if rows else 0.0 for k in keys} for v in variants}
     grid = {
@@ -275,16 +283,17 @@ def report(out: dict) -> None:
     )
     head = (
         f"{'theme':<24}{'board':<12}{'|B|':>5}{'|C|':>6}{'TP':>5}{'P':>6}{'R':>6}{'R-P':>6}{'AP':>6}"
-        f" │ base {'R-P':>5}{'AP':>6} │ rerank {'R-P':>5}{'AP':>6}"
+        f" │ all {'R-P':>5}{'AP':>6} │ base {'R-P':>5}{'AP':>6} │ rerank {'R-P':>5}{'AP':>6}"
         f" │ expand {'P':>5}{'R':>6}{'R-P':>6}{'AP':>6}"
     )
     print(head)
     print("─" * len(head))
     for r in rows:
-        s, b, rr, ex = r["screen"], r["baseline"], r["rerank"], r["expand"]
+        s, a, b, rr, ex = r["screen"], r["scored"], r["baseline"], r["rerank"], r["expand"]
         print(
             f"{r['theme']:<24}{r['board']:<{12 - _wide(r['board'])}}{s['board']:>5}{s['candidates']:>6}"
             f"{s['tp']:>5}{s['precision']:>6.2f}{s['recall']:>6.2f}{s['r_precision']:>6.2f}{s['ap']:>6.2f}"
+            f" │     {a['r_precision']:>5.2f}{a['ap']:>6.2f}"
             f" │      {b['r_precision']:>5.2f}{b['ap']:>6.2f}"
             f" │        {rr['r_precision']:>5.2f}{rr['ap']:>6.2f}"
             f" │        {ex['precision']:>5.2f}{ex['recall']:>6.2f}{ex['r_precision']:>6.2f}{ex['ap']:>6.2f}"
@@ -294,6 +303,7 @@ def report(out: dict) -> None:
     print(
         f"{'MEAN':<36}{'':>16}{m['screen']['precision']:>6.2f}{m['screen']['recall']:>6.2f}"
         f"{m['screen']['r_precision']:>6.2f}{m['screen']['ap']:>6.2f}"
+        f" │     {m['scored']['r_precision']:>5.2f}{m['scored']['ap']:>6.2f}"
         f" │      {m['baseline']['r_precision']:>5.2f}{m['baseline']['ap']:>6.2f}"
         f" │        {m['rerank']['r_precision']:>5.2f}{m['rerank']['ap']:>6.2f}"
         f" │        {m['expand']['precision']:>5.2f}{m['expand']['recall']:>6.2f}"
@@ -303,6 +313,11 @@ def report(out: dict) -> None:
     print(
         f"\nTargets: mean R-precision {sr:.3f} (>= 0.60: {'met' if sr >= 0.6 else 'NOT met'}), "
         f"mean AP {sa:.3f} (>= 0.50: {'met' if sa >= 0.5 else 'NOT met'})."
+    )
+    ar, aa = m["scored"]["r_precision"], m["scored"]["ap"]
+    print(
+        f"Full score ranking (every company with points, also below min_score): mean R-precision {ar:.3f}, "
+        f"mean AP {aa:.3f}."
     )
     br, ba = m["baseline"]["r_precision"], m["baseline"]["ap"]
     print(f"Screen / naive baseline: R-precision ×{sr / br:.2f}, AP ×{sa / ba:.2f}." if br and ba else "")
