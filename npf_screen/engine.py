@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import pandas as pd
 
@@ -22,6 +23,8 @@ def screen(
     theme_ids: Iterable[str] | None = None,
     lines: Iterable[str] | None = None,
     snapshot_id: str | None = None,
+    revenue: pd.DataFrame | None = None,
+    share_unit: Literal["fraction", "percent", "auto"] = "fraction",
 ) -> ScreenResult:
     """Score every company in ``universe`` against every theme and collect the evidence.
 
@@ -36,6 +39,11 @@ def screen(
         Narrow ``themes`` to these ids and/or investment lines.
     snapshot_id : str, optional
         The data snapshot the universe came from, recorded in the result.
+    revenue : pandas.DataFrame, optional
+        Revenue composition (code, report_date, product, revenue, share); adds an ``exposure``
+        column and 0-point ``exposure`` evidence rows, scores unchanged (:mod:`npf_screen.exposure`).
+    share_unit : {"fraction", "percent", "auto"}
+        Unit of ``revenue["share"]``.
 
     Returns
     -------
@@ -63,4 +71,9 @@ def screen(
     texts = prepare_texts(universe)
     hits = find_hits(rules, texts)
     scored = score_pairs(themes, rules, texts, universe, hits)
-    return ScreenResult(universe, themes, scored, rules, texts, snapshot_id=snapshot_id)
+    exposure = None
+    if revenue is not None:
+        from .exposure import revenue_exposure
+
+        exposure = revenue_exposure(revenue, themes, share_unit=share_unit)
+    return ScreenResult(universe, themes, scored, rules, texts, snapshot_id=snapshot_id, exposure=exposure)

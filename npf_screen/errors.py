@@ -9,6 +9,7 @@ builtin it resembles, so ``except ValueError`` keeps working for callers who do 
     ├── UnknownThemeError(KeyError)    a theme id that is not loaded
     ├── UnknownCompanyError(KeyError)  a stock code that is not in the universe
     ├── OutputError(ValueError)        an output format or path that cannot be written
+    ├── UsageError(ValueError)         command options that do not go together
     ├── DefinitionError(ValueError)    screen definition files: unknown keys, bad values
     ├── UnknownRunError(KeyError)      a run id that is not in the run history
     ├── RunError(RuntimeError)         a scheduled run that cannot proceed
@@ -38,6 +39,7 @@ __all__ = [
     "UnknownRunError",
     "UnknownThemeError",
     "UpstreamRefusedError",
+    "UsageError",
 ]
 
 
@@ -91,6 +93,10 @@ class UnknownCompanyError(NpfScreenError, KeyError):
 
 class OutputError(NpfScreenError, ValueError):
     """An output that cannot be written as asked (unknown format, refused path)."""
+
+
+class UsageError(NpfScreenError, ValueError):
+    """Command options or arguments that do not go together (the CLI exits 2)."""
 
 
 class DefinitionError(_ProblemListError, ValueError):

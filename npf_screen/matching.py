@@ -80,7 +80,8 @@ class CompiledRules:
     """A theme set flattened for fast matching. Built once per :class:`ThemeSet` and cached."""
 
     theme_ids: tuple[str, ...]
-    terms: tuple[str, ...]  # keyword terms first, then industry/concept labels (one key space)
+    terms: tuple[str, ...]  # keyword terms first, then industry/concept labels (one key space), folded
+    term_labels: tuple[str, ...]  # the same keys as first spelled in the rules, for display
     n_keyword_terms: int
     matcher: ahocorasick_rs.AhoCorasick | None
     bound_left: np.ndarray  # per keyword term: its first character is ASCII alphanumeric
@@ -110,10 +111,13 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
     if cached is not None:
         return cached
     term_ids: dict[str, int] = {}
+    spelling: dict[str, str] = {}
     strings = StringTable()
 
     def tid(term: str) -> int:
-        return term_ids.setdefault(normalize_term(term), len(term_ids))
+        key = normalize_term(term)
+        spelling.setdefault(key, term.strip())
+        return term_ids.setdefault(key, len(term_ids))
 
     keyword, exclusion, region, labels = [], [], [], []
     n_exclusions = 0
@@ -150,6 +154,7 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
     compiled = CompiledRules(
         theme_ids=tuple(themes.ids),
         terms=(*keyword_terms, *(key.split(":", 1)[1] for key in label_ids)),
+        term_labels=(*(spelling[t] for t in keyword_terms), *(key.split(":", 1)[1] for key in label_ids)),
         n_keyword_terms=n_keyword_terms,
         matcher=ahocorasick_rs.AhoCorasick(keyword_terms) if keyword_terms else None,
         bound_left=np.array([_is_alnum(t[0]) for t in keyword_terms], dtype=bool),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,9 @@ from .errors import UnknownCompanyError
 from .matching import CompiledRules, PreparedTexts
 from .rules import ThemeSet
 from .scoring import EVIDENCE_FIELDS, KINDS, Scored
+
+if TYPE_CHECKING:
+    from .exposure import Exposure
 
 __all__ = ["Explanation", "ScreenResult"]
 
@@ -62,10 +66,13 @@ class Explanation:
         for row in self.verdicts.itertuples(index=False):
             lines.append(f"\n[{row.theme}] {row.theme_name}: {row.verdict}")
             rows = self.evidence[self.evidence["theme"] == row.theme]
-            for ev in rows.itertuples(index=False):
+            folded = (rows["points"] == 0) & rows["kind"].isin(("keyword", "industry", "concept"))
+            for ev in rows[~folded].itertuples(index=False):
                 text = f"    {ev.points:+7.2f}  {ev.field:<14} {ev.term}"
                 detail = "; ".join(x for x in (ev.note, ev.snippet) if x)
                 lines.append(text + (f"  ({detail})" if detail else ""))
+            if folded.any():
+                lines.append(f"    (+{int(folded.sum())} hits worth 0: repeated terms and capped fields)")
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -97,8 +104,10 @@ class ScreenResult:
         rules: CompiledRules,
         texts: PreparedTexts,
         snapshot_id: str | None = None,
+        exposure: Exposure | None = None,
     ) -> None:
         self.universe = universe
+        self.exposure = exposure
         self.themes = themes
         self.snapshot_id = snapshot_id
         self._scored = scored
@@ -134,7 +143,7 @@ class ScreenResult:
         qualified, rank (among the qualified of the theme, 1 = best; 0 when not qualified)."""
         r = self._ranked
         company = r["company"].to_numpy()
-        return pd.DataFrame(
+        out = pd.DataFrame(
             {
                 "code": self._codes[company],
                 "name": self._names[company],
@@ -145,6 +154,13 @@ class ScreenResult:
                 "rank": r["rank"].to_numpy(),
             }
         )
+        if self.exposure is None:
+            return out
+        from .exposure import exposure_scores
+
+        regional = {t.id for t in self.themes if t.region is not None}
+        names = pd.Series(self._names, index=self._codes)
+        return exposure_scores(out, self.exposure, names=names, no_extra=regional, theme_ids=self.themes.ids)
 
     @cached_property
     def _decoded(self) -> pd.DataFrame:
@@ -152,7 +168,7 @@ class ScreenResult:
         e = self._scored.evidence
         term = e["term"].to_numpy()
         words = (
-            np.asarray(self._rules.terms, dtype=object)[np.maximum(term, 0)] if self._rules.terms else None
+            np.asarray(self._rules.term_labels, dtype=object)[np.maximum(term, 0)] if self._rules.term_labels else None
         )
         term_text = (
             np.where(term >= 0, words, self._scored.words.decode(e["word"].to_numpy()))
@@ -194,7 +210,13 @@ class ScreenResult:
                 strict=True,
             )
         ]
-        return decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
+        out = decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
+        if self.exposure is None:
+            return out
+        from .exposure import exposure_evidence, merge_evidence
+
+        rows = exposure_evidence(self.scores, self.exposure)
+        return merge_evidence(out, rows, self.universe["code"], self.themes.ids)
 
     @cached_property
     def candidates(self) -> pd.DataFrame:
@@ -203,7 +225,7 @@ class ScreenResult:
         r = self._ranked[self._ranked["qualified"].to_numpy()]
         company, theme = r["company"].to_numpy(), r["theme"].to_numpy()
         themes = list(self.themes)
-        return pd.DataFrame(
+        out = pd.DataFrame(
             {
                 "code": self._codes[company],
                 "name": self._names[company],
@@ -217,6 +239,9 @@ class ScreenResult:
             },
             columns=CANDIDATE_COLUMNS,
         )
+        if self.exposure is None:
+            return out
+        return out.merge(self.scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left")
 
     def _summaries(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
         """'term[field +points]; …' of the three best rows of each given (company, theme) pair."""
@@ -226,7 +251,7 @@ class ScreenResult:
         e = e[keep & (e["points"].to_numpy() > 0)]
         e = e.iloc[np.lexsort((-e["points"].to_numpy(), e["theme"].to_numpy(), e["company"].to_numpy()))]
         e = e[e.groupby(["company", "theme"], sort=False).cumcount().to_numpy() < 3]
-        terms = np.asarray(self._rules.terms, dtype=object)
+        terms = np.asarray(self._rules.term_labels, dtype=object)
         words = self._scored.words.decode(e["word"].to_numpy())
         fields = np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()]
         parts: dict[tuple[int, int], list[str]] = {}
@@ -340,6 +365,9 @@ class ScreenResult:
         if row["score"] > 0:
             floor = self.themes[theme_id].min_score
             return f"does not qualify: score {row['score']:g} is below min_score {floor:g}"
+        if row["positive"] == 0 and row.get("exposure", 0) > 0:
+            share = f"{row['exposure']:.0%} of revenue from products matching the theme"
+            return f"does not qualify: no rule matched its texts ({share})"
         reason = cancel["note"].iloc[0] if len(cancel) else "no points"
         return f"does not qualify: matched for {row['positive']:g} points, then {reason}"
 

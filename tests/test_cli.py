@@ -97,3 +97,38 @@ def test_usage_errors_exit_2_from_a_real_process() -> None:
         [sys.executable, "-m", "npf_screen.cli", "explain", "600000", "--sample"], capture_output=True
     )
     assert done.returncode in (0, 2)
+
+
+def test_screen_a_pulled_snapshot_offline(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NPF_SCREEN_SOURCE", "tests.fakes_akshare:small_source")
+    cache = tmp_path / "cache"
+    assert main(["pull", "--cache-dir", str(cache), "--quiet"]) in (0, 3)
+    capsys.readouterr()
+    code, out, err = run(capsys, "screen", "--offline", "--cache-dir", str(cache), "--format", "csv")
+    assert code == 0, err
+    assert "screened snapshot " in err
+    frame = pd.read_csv(pd.io.common.StringIO(out), dtype={"code": str})
+    assert {"code", "theme", "score", "rank"} <= set(frame.columns)
+
+
+def test_revenue_file_adds_exposure_evidence(tmp_path: Path, capsys) -> None:
+    revenue = tmp_path / "revenue.csv"
+    revenue.write_text(
+        "code,report_date,product,revenue,share\n688630,2024-12-31,直写光刻设备,9e8,0.9\n"
+        "688630,2024-12-31,技术服务,1e8,0.1\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "explain", "688630", "--sample", "--theme", "cp_lithography", "--revenue", str(revenue)
+    )
+    assert code == 0, err
+    assert "90% of revenue" in out and "直写光刻设备" in out
+
+
+def test_conflicting_universe_options_exit_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "screen", "--sample", "--offline")
+    assert code == 2 and "drop --sample/--universe" in err
+    code, _, err = run(capsys, "screen", "--offline", "--cache-dir", str(tmp_path / "empty"))
+    assert code == 2 and "npf-screen pull" in err
+    code, _, err = run(capsys, "screen", "--sample", "--revenue", str(tmp_path / "nope.csv"))
+    assert code == 2 and "nope.csv" in err

@@ -17,9 +17,18 @@ def _add_rules(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_universe(parser: argparse.ArgumentParser) -> None:
+    from .snapshots_cmd import add_snapshot_options
+
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--sample", action="store_true", help="screen the bundled sample universe (default)")
     group.add_argument("--universe", metavar="PATH", help="a company table (.csv or .parquet)")
+    add_snapshot_options(parser)
+    parser.add_argument(
+        "--revenue",
+        metavar="PATH",
+        help="revenue composition (code, report_date, product, revenue, share as a fraction; .csv/.parquet) "
+        "for the exposure signal; a snapshot's own composition is used when it has one",
+    )
 
 
 def _themes(args: argparse.Namespace) -> Any:
@@ -28,10 +37,55 @@ def _themes(args: argparse.Namespace) -> Any:
     return load_themes(args.rules or None)
 
 
-def _universe(args: argparse.Namespace) -> Any:
+def _universe(args: argparse.Namespace) -> tuple[Any, str | None, Any]:
+    """(universe, snapshot id or None, revenue composition or None) as the options ask."""
+    from ..errors import UsageError
     from ..universe import load_sample, load_universe
+    from .snapshots_cmd import snapshot_universe
 
-    return load_universe(args.universe) if args.universe else load_sample()
+    if (args.offline or args.snapshot) and (args.sample or args.universe):
+        raise UsageError("--offline/--snapshot screen a snapshot; drop --sample/--universe")
+    chosen = snapshot_universe(args)
+    if chosen is not None:
+        universe, snapshot_id = chosen
+    else:
+        universe, snapshot_id = (load_universe(args.universe) if args.universe else load_sample()), None
+    return universe, snapshot_id, _revenue(args, snapshot_id)
+
+
+def _revenue(args: argparse.Namespace, snapshot_id: str | None) -> Any:
+    import pandas as pd
+
+    from ..errors import UsageError
+
+    if args.revenue:
+        from pathlib import Path
+
+        path = Path(args.revenue)
+        if not path.is_file():
+            raise UsageError(f"--revenue {path}: no such file")
+        reader = (
+            pd.read_parquet
+            if path.suffix.lower() == ".parquet"
+            else lambda f: pd.read_csv(f, dtype={"code": str})
+        )
+        return reader(path)
+    if snapshot_id is None:
+        return None
+    from ..errors import SnapshotError
+    from ..snapshots import SnapshotStore, resolve_cache_dir
+
+    try:
+        return SnapshotStore(resolve_cache_dir(args.cache_dir)).load_composition(snapshot_id)
+    except SnapshotError:
+        return None  # a snapshot pulled without composition: no exposure signal
+
+
+def _screen(args: argparse.Namespace, **narrow: Any) -> Any:
+    from ..engine import screen
+
+    universe, snapshot_id, revenue = _universe(args)
+    return screen(universe, _themes(args), snapshot_id=snapshot_id, revenue=revenue, **narrow)
 
 
 def _emit(frame: Any, fmt: str, path: str | None) -> None:
@@ -53,9 +107,9 @@ def run_themes(args: argparse.Namespace) -> int:
 
 def run_screen(args: argparse.Namespace) -> int:
     """Screen a universe and write candidates."""
-    from ..engine import screen
-
-    result = screen(_universe(args), _themes(args), theme_ids=args.theme or None, lines=args.line or None)
+    result = _screen(args, theme_ids=args.theme or None, lines=args.line or None)
+    if result.snapshot_id:
+        print(f"screened snapshot {result.snapshot_id}", file=sys.stderr)
     frame = result.top(args.top) if args.top else result.candidates
     if args.min_score:
         frame = frame[frame["score"] >= args.min_score]
@@ -78,9 +132,7 @@ def run_screen(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     """Explain one company's scores."""
-    from ..engine import screen
-
-    result = screen(_universe(args), _themes(args))
+    result = _screen(args)
     explanation = result.explain(args.code, args.theme)
     if args.format == "table":
         text = str(explanation)
