@@ -9,9 +9,11 @@ Rust, via ``ahocorasick_rs``) and reports the first occurrence of every term per
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -23,10 +25,12 @@ from .schema import INDUSTRY_COLUMNS
 
 __all__ = [
     "CompiledRules",
+    "JoinTable",
     "PreparedTexts",
     "StringTable",
     "compile_rules",
     "find_hits",
+    "hit_key",
     "label_hits",
     "normalize_label",
     "prepare_texts",
@@ -76,6 +80,42 @@ class StringTable:
 
 
 @dataclass(frozen=True)
+class JoinTable:
+    """Rule rows sorted by an integer key, for fast many-to-many joins against hit keys."""
+
+    keys: np.ndarray
+    columns: dict[str, np.ndarray]
+
+    @classmethod
+    def build(
+        cls, rows: list[tuple], names: list[str], key: Callable[[dict[str, np.ndarray]], np.ndarray]
+    ) -> JoinTable:
+        """Rows (tuples in ``names`` order) keyed by ``key(columns)``; floats for raw/penalty, else int."""
+        data = np.array(rows, dtype="float64").reshape(-1, len(names))
+        columns = {
+            n: data[:, i] if n in ("raw", "penalty") else data[:, i].astype("int64")
+            for i, n in enumerate(names)
+        }
+        keys = key(columns)
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], {n: v[order] for n, v in columns.items()})
+
+    def join(self, left_keys: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Every (left row, rule row) with equal keys: the left row indices and the rule columns."""
+        lo = np.searchsorted(self.keys, left_keys, "left")
+        counts = np.searchsorted(self.keys, left_keys, "right") - lo
+        left = np.repeat(np.arange(len(left_keys)), counts)
+        offset = np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
+        right = np.repeat(lo, counts) + offset
+        return left, {n: v[right] for n, v in self.columns.items()}
+
+
+def hit_key(term: np.ndarray, field: np.ndarray) -> np.ndarray:
+    """The join key of a (term, field) hit."""
+    return term * len(FIELDS) + field
+
+
+@dataclass(frozen=True)
 class CompiledRules:
     """A theme set flattened for fast matching. Built once per :class:`ThemeSet` and cached."""
 
@@ -86,10 +126,10 @@ class CompiledRules:
     matcher: ahocorasick_rs.AhoCorasick | None
     bound_left: np.ndarray  # per keyword term: its first character is ASCII alphanumeric
     bound_right: np.ndarray
-    keyword_rows: pd.DataFrame  # term, field, theme, raw, group
-    exclusion_rows: pd.DataFrame  # term, field, theme, exclusion, penalty, veto, reason (code)
-    region_rows: pd.DataFrame  # term, field, theme
-    label_rows: pd.DataFrame  # term (label key), kind (0 industry, 1 concept, 2 exclusion), theme, raw, ...
+    keyword_rows: JoinTable  # by (term, field): theme, raw, group
+    exclusion_rows: JoinTable  # by (term, field): theme, exclusion, penalty, veto, reason (code)
+    region_rows: JoinTable  # by (term, field): theme
+    label_rows: JoinTable  # by label key: kind (0 industry, 1 concept, 2 exclusion), theme, raw, exclusion, …
     label_ids: dict[str, int]  # "industry:<label>" / "concept:<label>" → key in ``terms``
     strings: StringTable  # group labels and exclusion reasons
     max_per_field: np.ndarray  # per theme
@@ -99,10 +139,8 @@ class CompiledRules:
 _CACHE: weakref.WeakKeyDictionary[ThemeSet, CompiledRules] = weakref.WeakKeyDictionary()
 
 
-def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(np.array(rows, dtype="float64").reshape(-1, len(columns)), columns=columns).astype(
-        {c: "int64" for c in columns if c not in ("raw", "penalty")}
-    )
+def _by_hit(columns: dict[str, np.ndarray]) -> np.ndarray:
+    return hit_key(columns["term"], columns["field"])
 
 
 def compile_rules(themes: ThemeSet) -> CompiledRules:
@@ -159,14 +197,15 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         matcher=ahocorasick_rs.AhoCorasick(keyword_terms) if keyword_terms else None,
         bound_left=np.array([_is_alnum(t[0]) for t in keyword_terms], dtype=bool),
         bound_right=np.array([_is_alnum(t[-1]) for t in keyword_terms], dtype=bool),
-        keyword_rows=_frame(keyword, ["term", "field", "theme", "raw", "group"]),
-        exclusion_rows=_frame(
-            exclusion, ["term", "field", "theme", "exclusion", "penalty", "veto", "reason"]
+        keyword_rows=JoinTable.build(keyword, ["term", "field", "theme", "raw", "group"], _by_hit),
+        exclusion_rows=JoinTable.build(
+            exclusion, ["term", "field", "theme", "exclusion", "penalty", "veto", "reason"], _by_hit
         ),
-        region_rows=_frame(region, ["term", "field", "theme"]),
-        label_rows=_frame(
+        region_rows=JoinTable.build(region, ["term", "field", "theme"], _by_hit),
+        label_rows=JoinTable.build(
             [(label_ids[r[0]], *r[1:]) for r in labels],
             ["term", "kind", "theme", "raw", "exclusion", "penalty", "veto"],
+            lambda c: c["term"],
         ),
         label_ids=label_ids,
         strings=strings,
@@ -199,9 +238,11 @@ class PreparedTexts:
 
 def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
     """The field's text per company, NFKC-folded (ASCII text is already in that form)."""
-    if field == "industry":
-        columns = [universe[c].astype("object").tolist() for c in INDUSTRY_COLUMNS]
-        values = [" / ".join(v for v in row if isinstance(v, str)) for row in zip(*columns, strict=True)]
+    if field == "industry":  # all classifications, " / "-joined (empty levels leave an empty slot)
+        joined = universe[INDUSTRY_COLUMNS[0]].fillna("").to_numpy(dtype=object)
+        for column in INDUSTRY_COLUMNS[1:]:
+            joined = joined + " / " + universe[column].fillna("").to_numpy(dtype=object)
+        values = joined.tolist()
     else:
         values = [v if isinstance(v, str) else "" for v in universe[field].astype("object").tolist()]
     return [v if v.isascii() else unicodedata.normalize("NFKC", v) for v in values]
@@ -216,15 +257,12 @@ def _labels(universe: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         present = np.flatnonzero(codes >= 0)
         companies.append(present)
         keys.append(folded[codes[present]] if len(folded) else np.array([], dtype=object))
-    pairs = [
-        (i, _CONCEPT + normalize_label(part))
-        for i, value in enumerate(universe["concepts"].astype("object").tolist())
-        if isinstance(value, str)
-        for part in _LABEL_SPLIT.split(value)
-        if part.strip()
-    ]
-    companies.append(np.array([p[0] for p in pairs], dtype="int64"))
-    keys.append(np.array([p[1] for p in pairs], dtype=object))
+    parts = universe["concepts"].reset_index(drop=True).str.split(_LABEL_SPLIT.pattern, regex=True).explode()
+    parts = parts[parts.notna() & (parts.str.strip() != "")]
+    codes, uniques = pd.factorize(parts)
+    folded = np.array([_CONCEPT + normalize_label(str(u)) for u in uniques], dtype=object)
+    companies.append(parts.index.to_numpy(dtype="int64"))
+    keys.append(folded[codes] if len(folded) else np.array([], dtype=object))
     return np.concatenate(companies).astype("int64"), np.concatenate(keys)
 
 
@@ -268,10 +306,11 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
         text = texts.folded[field]
         if rules.matcher is None or not text:
             continue
-        found = np.array(rules.matcher.find_matches_as_indexes(text, overlapping=True), dtype="int64")
-        if not len(found):
+        matches = rules.matcher.find_matches_as_indexes(text, overlapping=True)
+        if not matches:
             continue
-        term, start, end = found.reshape(-1, 3).T
+        flat = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches))
+        term, start, end = flat.reshape(-1, 3).T
         if rules.bound_left[term].any() or rules.bound_right[term].any():
             codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
             before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)

@@ -3,8 +3,11 @@
 The steps (see ``seeds/README.md``): keyword and label points → once per term → cap per field →
 region bonus or gate → cap at 100 → gates, filters, vetoes and penalties. Each step writes its effect
 into the evidence rows themselves, so the points of a pair's rows always sum to its score.
-Everything is vectorised over the whole universe; the tables stay numeric (strings are interned in
-:class:`~npf_screen.matching.StringTable` objects and decoded only when a user asks for evidence).
+
+Everything is vectorised over the whole universe with numpy: rows are dicts of equal-length arrays
+(:data:`Rows`), grouped by an integer *pair key* ``company × n_themes + theme`` and processed with
+sorts and segment sums. Strings are interned in :class:`~npf_screen.matching.StringTable` objects
+and decoded only when a user asks for evidence.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .matching import FIELD_INDEX, CompiledRules, PreparedTexts, StringTable, label_hits
+from .matching import FIELD_INDEX, CompiledRules, PreparedTexts, StringTable, hit_key, label_hits
 from .rules import FIELDS, ThemeSet
 
 __all__ = ["EVIDENCE_FIELDS", "KINDS", "Scored", "score_pairs"]
@@ -25,11 +28,20 @@ KEYWORD, INDUSTRY, CONCEPT, REGION, GATE, FILTER, VETO, PENALTY = range(len(KIND
 #: Field names of evidence rows: the text fields, then the pseudo-fields region and filter.
 EVIDENCE_FIELDS: tuple[str, ...] = (*FIELDS, "region", "filter")
 _REGION_FIELD, _FILTER_FIELD = len(FIELDS), len(FIELDS) + 1
-_PAIR = ["company", "theme"]
-_COLUMNS = ["company", "theme", "field", "term", "word", "start", "kind", "group", "raw", "points", "note"]
+_COLUMNS = ("company", "theme", "field", "term", "word", "start", "kind", "group", "raw", "points", "note")
 _FLOATS = ("raw", "points")
 MAX_SCORE = 100.0
 BETTER_FIELD, FIELD_CAP, SCORE_CAP, NAMES_REGION = 1, 2, 3, 4
+_FIXED_NOTES = (
+    "",
+    "term already counted in a better field",
+    "field cap reached",
+    "score cap 100 reached",
+    "company elsewhere; its text names the region",
+)
+
+#: Evidence rows as columns: each of :data:`_COLUMNS` → an array, all of one length.
+Rows = dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,8 @@ class Scored:
     ``evidence`` columns: company, theme (positions), field (index into :data:`EVIDENCE_FIELDS`), term
     (key into ``CompiledRules.terms``, -1 when the row's words are in ``words``), word, start, kind
     (index into :data:`KINDS`), group (keyword group label code), raw, points, note (code into ``notes``).
-    ``scores`` columns: company, theme, score, positive, qualified.
+    Rows are ordered by company, theme, then points (best first). ``scores`` columns: company, theme,
+    score, positive, qualified.
     """
 
     evidence: pd.DataFrame
@@ -48,295 +61,316 @@ class Scored:
     words: StringTable
 
 
-def _rows(**columns: object) -> pd.DataFrame:
-    """An evidence-shaped frame; scalars broadcast, missing columns default to 0 / -1."""
-    n = next((len(v) for v in columns.values() if isinstance(v, np.ndarray | list | pd.Series)), 0)
-    data = {}
+def _rows(**columns: object) -> Rows:
+    """Evidence rows; scalars broadcast, missing columns default to 0 (term and start: -1)."""
+    n = next((len(v) for v in columns.values() if isinstance(v, np.ndarray | list)), 0)
+    out: Rows = {}
     for name in _COLUMNS:
         value = columns.get(name, -1 if name in ("term", "start") else 0)
         dtype = "float64" if name in _FLOATS else "int64"
-        data[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy() if n else np.empty(0, dtype)
-    return pd.DataFrame(data)
+        out[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy()
+    return out
 
 
-def _segments(keys: np.ndarray) -> np.ndarray:
+def _concat(parts: list[Rows]) -> Rows:
+    return {name: np.concatenate([p[name] for p in parts]) for name in _COLUMNS}
+
+
+def _take(rows: Rows, index: np.ndarray) -> Rows:
+    return {name: values[index] for name, values in rows.items()}
+
+
+def _starts(keys: np.ndarray) -> np.ndarray:
     """Start index of each run of equal values in sorted ``keys``."""
     if not len(keys):
         return np.zeros(0, dtype="int64")
     return np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
 
 
-def _capped_runs(amount: np.ndarray, group: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
+def _capped(amount: np.ndarray, group: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
     """Allocate ``cap`` to rows in order within runs of equal ``group``: a running-sum cut-off."""
     if not len(amount):
         return amount.copy()
-    starts = _segments(group)
+    starts = _starts(group)
     running = np.cumsum(amount)
-    offset = np.repeat(running[starts] - amount[starts], np.diff(np.r_[starts, len(amount)]))
-    return np.clip(cap - (running - offset - amount), 0.0, amount)
+    before = np.repeat(running[starts] - amount[starts], np.diff(np.r_[starts, len(amount)]))
+    return np.clip(cap - (running - before - amount), 0.0, amount)
 
 
-def _capped(
-    frame: pd.DataFrame, keys: list[str], cap: np.ndarray | float, value: str = "points"
-) -> np.ndarray:
-    """:func:`_capped_runs` for a frame already sorted by ``keys``."""
-    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
-    return _capped_runs(frame[value].to_numpy(), group, cap)
+def _first_per(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Indices of the first row of each distinct key tuple, rows ordered by the keys (last = major)."""
+    order = np.lexsort(keys)
+    major = [k[order] for k in keys[1:]]
+    first = np.ones(len(order), dtype=bool)
+    if len(order):
+        first[1:] = np.any([m[1:] != m[:-1] for m in major], axis=0)
+    return order[first]
 
 
-def _positive_rows(rules: CompiledRules, labelled: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
-    keyword = hits.merge(rules.keyword_rows, on=["term", "field"])
-    labels = labelled.merge(rules.label_rows[rules.label_rows["kind"] < 2], on="term")
-    label_kind = np.where(labels["kind"].to_numpy() == 0, INDUSTRY, CONCEPT)
-    rows = pd.concat(
-        [
-            _rows(
-                company=keyword["company"],
-                theme=keyword["theme"],
-                field=keyword["field"],
-                term=keyword["term"],
-                start=keyword["start"],
-                kind=KEYWORD,
-                group=keyword["group"],
-                raw=keyword["raw"],
+class _Scorer:
+    """One screen's scoring state: the hits, the pair keys and the interned strings."""
+
+    def __init__(self, themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame):
+        self.themes, self.rules, self.universe = themes, rules, universe
+        self.n_themes = len(rules.theme_ids)
+        self.notes, self.words = StringTable(_FIXED_NOTES), StringTable()
+        labelled = label_hits(rules, texts)
+        self.label_company = labelled["company"].to_numpy()
+        self.label_term = labelled["term"].to_numpy()
+
+    def pair(self, rows: Rows) -> np.ndarray:
+        return rows["company"] * self.n_themes + rows["theme"]
+
+    # 1-2. keywords and labels, once per term, capped per field --------------------------------
+    def positive(self, hits: dict[str, np.ndarray]) -> Rows:
+        rules = self.rules
+        left, kw = rules.keyword_rows.join(hit_key(hits["term"], hits["field"]))
+        keyword = _rows(
+            company=hits["company"][left],
+            theme=kw["theme"],
+            field=hits["field"][left],
+            term=hits["term"][left],
+            start=hits["start"][left],
+            kind=KEYWORD,
+            group=kw["group"],
+            raw=kw["raw"],
+        )
+        left, lb = rules.label_rows.join(self.label_term)
+        keep = lb["kind"] < 2
+        kind = np.where(lb["kind"][keep] == 0, INDUSTRY, CONCEPT)
+        labels = _rows(
+            company=self.label_company[left][keep],
+            theme=lb["theme"][keep],
+            term=self.label_term[left][keep],
+            kind=kind,
+            raw=lb["raw"][keep],
+            field=np.where(kind == INDUSTRY, FIELD_INDEX["industry"], FIELD_INDEX["concepts"]),
+        )
+        rows = _concat([keyword, labels])
+        pair = self.pair(rows)
+        # 1. a term counts once per (company, theme): in its best field
+        rows = _take(rows, np.lexsort((rows["field"], -rows["raw"], rows["term"], pair)))
+        pair = self.pair(rows)
+        repeated = np.r_[False, (pair[1:] == pair[:-1]) & (rows["term"][1:] == rows["term"][:-1])]
+        rows["points"] = np.where(repeated, 0.0, rows["raw"])
+        rows["note"] = np.where(repeated, BETTER_FIELD, 0)
+        # 2. one field gives at most max_per_field points
+        rows = _take(rows, np.lexsort((-rows["points"], rows["field"], pair)))
+        pair = self.pair(rows)
+        capped = _capped(
+            rows["points"],
+            pair * len(EVIDENCE_FIELDS) + rows["field"],
+            self.rules.max_per_field[rows["theme"]],
+        )
+        rows["note"] = np.where(capped < rows["points"], FIELD_CAP, rows["note"])
+        rows["points"] = capped
+        return rows
+
+    # 5. regional themes: bonus in the region, through text naming it, or a gate ----------------
+    def region(self, hits: dict[str, np.ndarray], pairs: np.ndarray) -> Rows:
+        regional = {i: t.region for i, t in enumerate(self.themes) if t.region is not None}
+        pairs = pairs[np.isin(pairs % self.n_themes, list(regional))]
+        if not len(pairs):
+            return _rows()
+        company, theme = pairs // self.n_themes, pairs % self.n_themes
+        province_code, provinces = pd.factorize(self.universe["province"])
+        city_code, cities = pd.factorize(self.universe["city"].str.removesuffix("市"))
+        province_code = np.where(province_code < 0, len(provinces), province_code)  # unknown: last slot
+        city_code = np.where(city_code < 0, len(cities), city_code)
+        in_province = np.zeros((self.n_themes, len(provinces) + 1), dtype=bool)
+        in_city = np.zeros((self.n_themes, len(cities) + 1), dtype=bool)
+        weight = np.zeros(self.n_themes)
+        province_slot = {str(p): i for i, p in enumerate(provinces)}
+        city_slot = {str(c): i for i, c in enumerate(cities)}
+        for i, region in regional.items():
+            in_province[i, [province_slot[p] for p in region.provinces if p in province_slot]] = True
+            towns = (c.removesuffix("市") for c in region.cities)
+            in_city[i, [city_slot[c] for c in towns if c in city_slot]] = True
+            weight[i] = region.weight
+        located = in_province[theme, province_code[company]] | in_city[theme, city_code[company]]
+        home = [*map(str, provinces), "unknown province"]
+        town = [*map(str, cities), ""]
+        inside = company[located]
+        inside_rows = _rows(
+            company=inside,
+            theme=theme[located],
+            field=_REGION_FIELD,
+            kind=REGION,
+            word=np.array([self.words.code(home[p]) for p in province_code[inside]], dtype="int64"),
+            raw=weight[theme[located]],
+            points=weight[theme[located]],
+            note=np.array(
+                [
+                    self.notes.code(f"located in {home[p]} {town[c]}".strip())
+                    for p, c in zip(province_code[inside], city_code[inside], strict=True)
+                ],
+                dtype="int64",
             ),
-            _rows(
-                company=labels["company"],
-                theme=labels["theme"],
-                term=labels["term"],
-                kind=label_kind,
-                field=np.where(label_kind == INDUSTRY, FIELD_INDEX["industry"], FIELD_INDEX["concepts"]),
-                raw=labels["raw"],
-            ),
-        ],
-        ignore_index=True,
-    )
-    n_themes = len(rules.theme_ids)
-    pair = rows["company"].to_numpy() * n_themes + rows["theme"].to_numpy()
-    term, field, raw = rows["term"].to_numpy(), rows["field"].to_numpy(), rows["raw"].to_numpy()
-    # 1. a term counts once per (company, theme): in its best field
-    order = np.lexsort((field, -raw, term, pair))
-    pair, term, field, raw = pair[order], term[order], field[order], raw[order]
-    repeated = np.r_[False, (pair[1:] == pair[:-1]) & (term[1:] == term[:-1])]
-    points = np.where(repeated, 0.0, raw)
-    note = np.where(repeated, BETTER_FIELD, 0)
-    # 2. one field gives at most max_per_field points
-    order2 = np.lexsort((-points, field, pair))
-    order, pair, field, points, note = (
-        order[order2],
-        pair[order2],
-        field[order2],
-        points[order2],
-        note[order2],
-    )
-    group = pair * len(EVIDENCE_FIELDS) + field
-    capped = _capped_runs(points, group, rules.max_per_field[pair % n_themes])
-    rows = rows.iloc[order].reset_index(drop=True)
-    rows["note"] = np.where(capped < points, FIELD_CAP, note)
-    rows["points"] = capped
-    return rows
+        )
+        left, rg = self.rules.region_rows.join(hit_key(hits["term"], hits["field"]))
+        named_pair = hits["company"][left] * self.n_themes + rg["theme"]
+        first = _first_per((hits["start"][left], named_pair))
+        named_pair, named_hit = named_pair[first], left[first]
+        outside = pairs[~located]
+        at = np.minimum(np.searchsorted(named_pair, outside), max(len(named_pair) - 1, 0))
+        by_text = (named_pair[at] == outside) if len(named_pair) else np.zeros(len(outside), dtype=bool)
+        hit = named_hit[at[by_text]]
+        text_theme = outside[by_text] % self.n_themes
+        text_rows = _rows(
+            company=hits["company"][hit],
+            theme=text_theme,
+            field=hits["field"][hit],
+            term=hits["term"][hit],
+            start=hits["start"][hit],
+            kind=REGION,
+            raw=weight[text_theme],
+            points=weight[text_theme],
+            note=NAMES_REGION,
+        )
+        gated = outside[~by_text] // self.n_themes
+        gate_notes = np.array(
+            [self.notes.code(f"outside the region (located in {h}); no text names it") for h in home],
+            dtype="int64",
+        )
+        gate_rows = _rows(
+            company=gated,
+            theme=outside[~by_text] % self.n_themes,
+            field=_REGION_FIELD,
+            kind=GATE,
+            raw=np.inf,
+            note=gate_notes[province_code[gated]],
+        )
+        return _concat([inside_rows, text_rows, gate_rows])
 
-
-def _region_rows(
-    themes: ThemeSet,
-    rules: CompiledRules,
-    universe: pd.DataFrame,
-    hits: pd.DataFrame,
-    pairs: pd.DataFrame,
-    notes: StringTable,
-    words: StringTable,
-) -> pd.DataFrame:
-    regional = {i: t.region for i, t in enumerate(themes) if t.region is not None}
-    pairs = pairs[pairs["theme"].isin(list(regional))]
-    if pairs.empty:
-        return _rows()
-    province_code, provinces = pd.factorize(universe["province"])
-    city_code, cities = pd.factorize(universe["city"].str.removesuffix("市"))
-    province_code = np.where(province_code < 0, len(provinces), province_code)  # unknown: the last slot
-    city_code = np.where(city_code < 0, len(cities), city_code)
-    in_province = np.zeros((len(rules.theme_ids), len(provinces) + 1), dtype=bool)  # last column: unknown
-    in_city = np.zeros((len(rules.theme_ids), len(cities) + 1), dtype=bool)
-    weight = np.zeros(len(rules.theme_ids))
-    for i, region in regional.items():
-        in_province[i, :-1] = pd.Index(provinces).isin(region.provinces)
-        in_city[i, :-1] = pd.Index(cities).isin([c.removesuffix("市") for c in region.cities])
-        weight[i] = region.weight
-    company, theme = pairs["company"].to_numpy(), pairs["theme"].to_numpy()
-    located = in_province[theme, province_code[company]] | in_city[theme, city_code[company]]
-    home = np.append(np.asarray(provinces, dtype=object), "unknown province")
-    town = np.append(np.asarray(cities, dtype=object), "")
-    place = {
-        (p, c): f"{home[p]} {town[c]}".strip()
-        for p, c in zip(province_code[company[located]], city_code[company[located]], strict=True)
-    }
-    located_notes = np.array(
-        [
-            notes.code(f"located in {place[p, c]}")
-            for p, c in zip(province_code[company[located]], city_code[company[located]], strict=True)
-        ],
-        dtype="int64",
-    )
-    gate_note = {
-        p: notes.code(f"outside the region (located in {home[p]}); no text names it")
-        for p in range(len(home))
-    }
-    province_word = {p: words.code(home[p]) for p in range(len(home))}
-    named = hits.merge(rules.region_rows, on=["term", "field"]).drop_duplicates(_PAIR)
-    elsewhere = pairs[~located].merge(named, on=_PAIR, how="left")
-    by_text = elsewhere["term"].notna().to_numpy()
-    text = elsewhere[by_text].astype("int64")
-    gated = elsewhere[~by_text]["company"].to_numpy()
-    return pd.concat(
-        [
-            _rows(
-                company=company[located],
-                theme=theme[located],
-                field=_REGION_FIELD,
-                kind=REGION,
-                word=np.array([province_word[p] for p in province_code[company[located]]], dtype="int64"),
-                raw=weight[theme[located]],
-                points=weight[theme[located]],
-                note=located_notes,
-            ),
-            _rows(
-                company=text["company"],
-                theme=text["theme"],
-                field=text["field"],
-                term=text["term"],
-                start=text["start"],
-                kind=REGION,
-                raw=weight[text["theme"]],
-                points=weight[text["theme"]],
-                note=NAMES_REGION,
-            ),
-            _rows(
-                company=gated,
-                theme=elsewhere[~by_text]["theme"],
-                field=_REGION_FIELD,
-                kind=GATE,
-                raw=np.inf,
-                note=np.array([gate_note[p] for p in province_code[gated]], dtype="int64"),
-            ),
-        ],
-        ignore_index=True,
-    )
-
-
-def _filter_rows(
-    themes: ThemeSet, universe: pd.DataFrame, pairs: pd.DataFrame, notes: StringTable, words: StringTable
-) -> pd.DataFrame:
-    parts = [_rows()]
-    for t_idx, theme in enumerate(themes):
-        for rule in theme.filters:
-            values = universe[rule.column].to_numpy(dtype="float64")
-            ok = np.isnan(values) if rule.missing == "pass" else np.zeros(len(values), dtype=bool)
-            within = np.ones(len(values), dtype=bool)
-            if rule.min is not None:
-                within &= values >= rule.min
-            if rule.max is not None:
-                within &= values <= rule.max
-            chosen = pairs[(pairs["theme"] == t_idx) & ~(ok | within)[pairs["company"].to_numpy()]]
-            shown = [
-                f"{rule.column} = {values[c]:g}" if not np.isnan(values[c]) else f"{rule.column} unknown"
-                for c in chosen["company"]
-            ]
-            parts.append(
-                _rows(
-                    company=chosen["company"],
-                    theme=t_idx,
-                    field=_FILTER_FIELD,
-                    kind=FILTER,
-                    raw=np.inf,
-                    word=words.code(rule.describe()),
-                    note=np.array([notes.code(f"filtered out: {s} fails {rule.describe()}") for s in shown]),
+    # 7. filters, vetoes and penalties ---------------------------------------------------------
+    def filters(self, live: np.ndarray) -> Rows:
+        parts = [_rows()]
+        for t_idx, theme in enumerate(self.themes):
+            for rule in theme.filters:
+                values = self.universe[rule.column].to_numpy(dtype="float64")
+                ok = np.isnan(values) if rule.missing == "pass" else np.zeros(len(values), dtype=bool)
+                within = np.ones(len(values), dtype=bool)
+                if rule.min is not None:
+                    within &= values >= rule.min
+                if rule.max is not None:
+                    within &= values <= rule.max
+                company = live[live % self.n_themes == t_idx] // self.n_themes
+                company = company[~(ok | within)[company]]
+                shown = [
+                    f"{rule.column} = {values[c]:g}" if not np.isnan(values[c]) else f"{rule.column} unknown"
+                    for c in company
+                ]
+                notes = [self.notes.code(f"filtered out: {s} fails {rule.describe()}") for s in shown]
+                parts.append(
+                    _rows(
+                        company=company,
+                        theme=t_idx,
+                        field=_FILTER_FIELD,
+                        kind=FILTER,
+                        raw=np.inf,
+                        word=self.words.code(rule.describe()),
+                        note=np.array(notes, dtype="int64"),
+                    )
                 )
-            )
-    return pd.concat(parts, ignore_index=True)
+        return _concat(parts)
+
+    def exclusions(self, hits: dict[str, np.ndarray], live: np.ndarray) -> Rows:
+        left, ex = self.rules.exclusion_rows.join(hit_key(hits["term"], hits["field"]))
+        by_text = {
+            "company": hits["company"][left],
+            "field": hits["field"][left],
+            "term": hits["term"][left],
+            "start": hits["start"][left],
+            **ex,
+        }
+        left, lb = self.rules.label_rows.join(self.label_term)
+        keep = lb["kind"] == 2
+        n = int(keep.sum())
+        by_label = {
+            "company": self.label_company[left][keep],
+            "field": np.full(n, FIELD_INDEX["industry"]),
+            "term": self.label_term[left][keep],
+            "start": np.full(n, -1),
+            "reason": np.zeros(n, "int64"),
+            **{k: lb[k][keep] for k in ("theme", "exclusion", "penalty", "veto")},
+        }
+        rows = {k: np.concatenate([by_text[k], by_label[k]]) for k in by_label}
+        pair = rows["company"] * self.n_themes + rows["theme"]
+        in_live = np.isin(pair, live)
+        rows = {k: v[in_live] for k, v in rows.items()}
+        first = _first_per(
+            (rows["start"], rows["exclusion"], rows["company"] * self.n_themes + rows["theme"])
+        )
+        rows = {k: v[first] for k, v in rows.items()}
+        veto = rows["veto"] == 1
+        reasons = self.rules.strings.decode(rows["reason"])
+        notes = [
+            self.notes.code(f"{'veto' if v else 'penalty'}{': ' + r if r else ''}")
+            for v, r in zip(veto, reasons, strict=True)
+        ]
+        return _rows(
+            company=rows["company"],
+            theme=rows["theme"],
+            field=rows["field"],
+            term=rows["term"],
+            start=rows["start"],
+            kind=np.where(veto, VETO, PENALTY),
+            raw=np.where(veto, np.inf, rows["penalty"]),
+            note=np.array(notes, dtype="int64"),
+        )
 
 
-def _exclusion_rows(
-    rules: CompiledRules, labelled: pd.DataFrame, hits: pd.DataFrame, pairs: pd.DataFrame, notes: StringTable
-) -> pd.DataFrame:
-    by_text = hits.merge(rules.exclusion_rows, on=["term", "field"])
-    by_label = labelled.merge(rules.label_rows[rules.label_rows["kind"] == 2], on="term")
-    by_label = by_label.assign(field=FIELD_INDEX["industry"], start=-1, reason=0)
-    columns = ["company", "theme", "field", "term", "start", "exclusion", "penalty", "veto", "reason"]
-    rows = pd.concat([by_text[columns], by_label[columns]], ignore_index=True).merge(pairs[_PAIR], on=_PAIR)
-    rows = rows.sort_values([*_PAIR, "exclusion", "start"]).drop_duplicates([*_PAIR, "exclusion"])
-    veto = rows["veto"].to_numpy() == 1
-    reasons = rules.strings.decode(rows["reason"].to_numpy())
-    note = [
-        notes.code(f"{'veto' if v else 'penalty'}{': ' + r if r else ''}")
-        for v, r in zip(veto, reasons, strict=True)
-    ]
-    return _rows(
-        company=rows["company"],
-        theme=rows["theme"],
-        field=rows["field"],
-        term=rows["term"],
-        start=rows["start"],
-        kind=np.where(veto, VETO, PENALTY),
-        raw=np.where(veto, np.inf, rows["penalty"].to_numpy()),
-        note=np.array(note),
-    )
+def _sums(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct pair keys, sum of values per key) for rows sorted by pair."""
+    starts = _starts(pair)
+    return pair[starts], (np.add.reduceat(values, starts) if len(starts) else np.zeros(0))
 
 
 def score_pairs(
     themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame, hits: pd.DataFrame
 ) -> Scored:
     """Score every (company, theme) pair with any match; see :class:`Scored` for the tables."""
-    notes = StringTable(
-        (
-            "",
-            "term already counted in a better field",
-            "field cap reached",
-            "score cap 100 reached",
-            "company elsewhere; its text names the region",
-        )
-    )
-    words = StringTable()
-    labelled = label_hits(rules, texts)
-    positive = _positive_rows(rules, labelled, hits)
-    before = positive.groupby(_PAIR, as_index=False)["points"].sum()
-    region = _region_rows(themes, rules, universe, hits, before[before["points"] > 0], notes, words)
-    is_gate = region["kind"].to_numpy() == GATE
-    positive = pd.concat([positive, region[~is_gate]], ignore_index=True)
+    scorer = _Scorer(themes, rules, texts, universe)
+    hit = {c: hits[c].to_numpy(dtype="int64") for c in ("company", "field", "term", "start")}
+    positive = scorer.positive(hit)
+    pair_keys, before = _sums(scorer.pair(positive), positive["points"])  # rows are sorted by pair
+    region = scorer.region(hit, pair_keys[before > 0])
+    is_gate = region["kind"] == GATE
+    positive = _concat([positive, _take(region, np.flatnonzero(~is_gate))])
     # 6. the positive total is capped at 100, best rows first
-    n_themes = len(rules.theme_ids)
-    pair = positive["company"].to_numpy() * n_themes + positive["theme"].to_numpy()
-    order = np.lexsort((-positive["points"].to_numpy(), pair))
-    positive = positive.iloc[order].reset_index(drop=True)
-    capped = _capped_runs(positive["points"].to_numpy(), pair[order], MAX_SCORE)
-    positive["note"] = np.where(
-        capped < positive["points"].to_numpy(), SCORE_CAP, positive["note"].to_numpy()
-    )
+    positive = _take(positive, np.lexsort((-positive["points"], scorer.pair(positive))))
+    capped = _capped(positive["points"], scorer.pair(positive), MAX_SCORE)
+    positive["note"] = np.where(capped < positive["points"], SCORE_CAP, positive["note"])
     positive["points"] = capped
-    total = positive.groupby(_PAIR, as_index=False)["points"].sum().rename(columns={"points": "positive"})
-    live = total[total["positive"] > 0]
+    pair_keys, totals = _sums(scorer.pair(positive), positive["points"])
+    live, live_total = pair_keys[totals > 0], totals[totals > 0]
     # 7. gates and filters cancel everything; vetoes too; penalties subtract, never below zero
-    negative = pd.concat(
-        [
-            region[is_gate],
-            _filter_rows(themes, universe, live, notes, words),
-            _exclusion_rows(rules, labelled, hits, live, notes),
-        ],
-        ignore_index=True,
-    ).merge(live, on=_PAIR)
+    negative = _concat(
+        [_take(region, np.flatnonzero(is_gate)), scorer.filters(live), scorer.exclusions(hit, live)]
+    )
     order = np.select(
         [negative["kind"] == GATE, negative["kind"] == FILTER, negative["kind"] == VETO], [0, 1, 2], 3
     )
-    negative = negative.assign(order=order).sort_values([*_PAIR, "order", "start"], kind="stable")
-    negative["raw"] = np.minimum(negative["raw"].to_numpy(), negative["positive"].to_numpy())
-    negative["points"] = -_capped(negative, _PAIR, negative["positive"].to_numpy(), value="raw")
-    evidence = pd.concat([positive, negative[_COLUMNS]], ignore_index=True)
+    negative = _take(negative, np.lexsort((negative["start"], order, scorer.pair(negative))))
+    pair = scorer.pair(negative)
+    total = live_total[np.searchsorted(live, pair)] if len(pair) else np.zeros(0)
+    negative["raw"] = np.minimum(negative["raw"], total)
+    negative["points"] = -_capped(negative["raw"], pair, total)
+    evidence = _concat([positive, negative])
     evidence["points"] = evidence["points"].round(2)
     evidence["raw"] = evidence["raw"].round(2)
-    evidence = evidence.sort_values([*_PAIR, "points"], ascending=[True, True, False], kind="stable")
-    evidence["gain"] = evidence["points"].clip(lower=0.0)
-    scores = evidence.groupby(_PAIR, as_index=False).agg(score=("points", "sum"), positive=("gain", "sum"))
-    scores["score"] = scores["score"].round(2).clip(lower=0.0)
-    scores["positive"] = scores["positive"].round(2)
-    scores["qualified"] = (scores["score"] > 0) & (
-        scores["score"] >= rules.min_score[scores["theme"].to_numpy()]
+    evidence = _take(evidence, np.lexsort((-evidence["points"], scorer.pair(evidence))))
+    pair_keys, score = _sums(scorer.pair(evidence), evidence["points"])
+    _, gain = _sums(scorer.pair(evidence), np.clip(evidence["points"], 0.0, None))
+    score = score.round(2).clip(min=0.0)
+    theme = pair_keys % scorer.n_themes
+    scores = pd.DataFrame(
+        {
+            "company": pair_keys // scorer.n_themes,
+            "theme": theme,
+            "score": score,
+            "positive": gain.round(2),
+            "qualified": (score > 0) & (score >= rules.min_score[theme]),
+        }
     )
-    return Scored(evidence.drop(columns="gain").reset_index(drop=True), scores, notes, words)
+    return Scored(pd.DataFrame(evidence), scores, scorer.notes, scorer.words)
