@@ -168,7 +168,9 @@ class ScreenResult:
         e = self._scored.evidence
         term = e["term"].to_numpy()
         words = (
-            np.asarray(self._rules.term_labels, dtype=object)[np.maximum(term, 0)] if self._rules.term_labels else None
+            np.asarray(self._rules.term_labels, dtype=object)[np.maximum(term, 0)]
+            if self._rules.term_labels
+            else None
         )
         term_text = (
             np.where(term >= 0, words, self._scored.words.decode(e["word"].to_numpy()))
@@ -200,13 +202,17 @@ class ScreenResult:
         display = self._texts.display
         names = list(EVIDENCE_FIELDS)
         decoded = self._decoded
-        snippets = [
-            _snippet(display[names[f]][c], s, len(t)) if s >= 0 else ""
-            for c, f, s, t in zip(
-                e["company"].tolist(),
-                e["field"].tolist(),
-                e["start"].tolist(),
-                decoded["term"].tolist(),
+        start = e["start"].to_numpy()
+        found = np.flatnonzero(start >= 0)  # rows that point into a text
+        lengths = np.array([len(t) for t in self._rules.terms], dtype="int64")  # folded, as matched
+        snippets = np.full(len(e), "", dtype=object)
+        snippets[found] = [
+            _snippet(display[names[f]][c], s, n)
+            for c, f, s, n in zip(
+                e["company"].to_numpy()[found].tolist(),
+                e["field"].to_numpy()[found].tolist(),
+                start[found].tolist(),
+                lengths[e["term"].to_numpy()[found]].tolist(),
                 strict=True,
             )
         ]
