@@ -1,6 +1,6 @@
 """Pull wall time and requests against a naive per-company loop, with simulated upstream latency.
 
-The fake akshare (tests/fakes_akshare.py) sleeps ``--latency`` seconds per simulated HTTP request.
+The fake akshare (tests/fakes/) sleeps ``--latency`` seconds per simulated HTTP request.
 Both contenders run without politeness pauses, so the comparison is about request counts and
 concurrency across hosts only:
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from npf_screen.fetch import pull  # noqa: E402
 from npf_screen.sources import exchange_symbol  # noqa: E402
-from tests.fakes_akshare import FakeAkshare, make_source  # noqa: E402
+from tests.fakes import FakeAkshare, make_source  # noqa: E402
 
 
 def run_pull(companies: int, latency: float, max_per_theme: int) -> dict[str, float]:

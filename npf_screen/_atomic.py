@@ -10,9 +10,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_parquet", "atomic_write_text"]
 
 
 @contextlib.contextmanager
@@ -66,3 +69,10 @@ def atomic_write_text(
 ) -> Path:
     """Write ``text`` to ``target`` atomically (no newline translation by default)."""
     return _write(target, "w", lambda h: h.write(text), encoding=encoding, newline=newline)
+
+
+def atomic_write_parquet(target: str | Path, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` to ``target`` as Parquet (without its index) atomically and return the path."""
+    with atomic_path(target) as tmp:
+        frame.to_parquet(tmp, index=False)
+    return Path(target)

@@ -43,9 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
-import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +51,7 @@ from typing import Any
 
 from .errors import DefinitionError, OutputError
 from .rules import LINES
+from .toml_checks import Checker, placeholders
 from .watchlists import FORMATS, SUFFIXES
 from .watchlists.codes import check_inside
 
@@ -72,6 +71,7 @@ SOURCES: tuple[str, ...] = ("live", "latest", "file", "sample")
 #: Listing boards (see :func:`npf_screen.schema.board_of`).
 BOARDS: tuple[str, ...] = ("主板", "创业板", "科创板", "北交所")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: The keys each table of a definition file may hold (checked by :class:`~.toml_checks.Checker`).
 _KEYS: dict[str, set[str]] = {
     "": {"screen", "universe", "filters", "watchlist"},
     "[screen]": {
@@ -152,92 +152,7 @@ class ScreenDefinition:
     watchlists: tuple[WatchlistSpec, ...] = ()
 
 
-class _Checker:
-    """Collects ``file: key: reason`` problems while reading values."""
-
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-        self.problems: list[str] = []
-
-    def add(self, key: str, reason: str) -> None:
-        self.problems.append(f"{self.origin}: {key}: {reason}")
-
-    def table(self, raw: Any, where: str, allowed_in: str) -> dict[str, Any]:
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            self.add(where, f"must be a table ({where} ...), not {type(raw).__name__}.")
-            return {}
-        allowed = _KEYS[allowed_in]
-        for key in raw:
-            if key not in allowed:
-                self.add(
-                    f"{where}.{key}" if where else key, f"unknown key; allowed: {', '.join(sorted(allowed))}."
-                )
-        return raw
-
-    def boolean(self, table: dict[str, Any], where: str, key: str, default: bool) -> bool:
-        value = table.get(key, default)
-        if not isinstance(value, bool):
-            self.add(f"{where}.{key}", f"{value!r} is not true or false.")
-            return default
-        return value
-
-    def text(self, table: dict[str, Any], where: str, key: str, default: str | None = None) -> str | None:
-        if key not in table:
-            return default
-        value = table[key]
-        if not isinstance(value, str) or not value.strip():
-            self.add(f"{where}.{key}", f"{value!r} must be a non-empty string.")
-            return default
-        return value
-
-    def number(
-        self,
-        table: dict[str, Any],
-        where: str,
-        key: str,
-        default: float | None,
-        *,
-        low: float,
-        integer: bool = False,
-    ) -> Any:
-        value = table.get(key, default)
-        if value is None:
-            return None
-        kind = int if integer else int | float
-        if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value):
-            self.add(f"{where}.{key}", f"{value!r} is not {'an integer' if integer else 'a number'}.")
-            return default
-        if value < low:
-            self.add(f"{where}.{key}", f"{value!r} is below the minimum {low:g}.")
-            return default
-        return value
-
-    def strings(
-        self, table: dict[str, Any], where: str, key: str, choices: tuple[str, ...] = ()
-    ) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.add(f"{where}.{key}", f'{value!r} must be a list of non-empty strings, e.g. ["a", "b"].')
-            return ()
-        bad = [v for v in value if choices and v not in choices]
-        if bad:
-            self.add(
-                f"{where}.{key}",
-                f"unknown value(s) {', '.join(map(repr, bad))}; choose from {', '.join(choices)}.",
-            )
-        return tuple(dict.fromkeys(v for v in value if v not in bad))
-
-
-def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError:
-        return {"<malformed braces>"}
-
-
-def _watchlists(c: _Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec, ...]:
+def _watchlists(c: Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -247,7 +162,7 @@ def _watchlists(c: _Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec,
     seen: dict[Path, str] = {}
     for i, item in enumerate(raw):
         where = f"[[watchlist]][{i}]"
-        table = c.table(item, where, "[[watchlist]]")
+        table = c.table(item, where, _KEYS["[[watchlist]]"])
         if not isinstance(item, dict):
             continue
         fmt, path, name = (
@@ -262,7 +177,7 @@ def _watchlists(c: _Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec,
             c.add(f"{where}.format", f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}.")
             continue
         for key, value in (("path", path), ("name", name)):
-            unknown = _placeholders(value or "") - _PLACEHOLDERS
+            unknown = placeholders(value or "") - _PLACEHOLDERS
             if unknown:
                 c.add(
                     f"{where}.{key}",
@@ -290,8 +205,8 @@ def _watchlists(c: _Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec,
     return tuple(specs)
 
 
-def _universe(c: _Checker, raw: Any, base: Path) -> UniverseSpec:
-    table = c.table(raw, "[universe]", "[universe]")
+def _universe(c: Checker, raw: Any, base: Path) -> UniverseSpec:
+    table = c.table(raw, "[universe]", _KEYS["[universe]"])
     source = c.text(table, "[universe]", "source", "live") or "live"
     if source not in SOURCES:
         c.add("[universe].source", f"unknown source {source!r}; choose from {', '.join(SOURCES)}.")
@@ -305,9 +220,9 @@ def _universe(c: _Checker, raw: Any, base: Path) -> UniverseSpec:
     return UniverseSpec(source, (base / path).expanduser() if path else None, snapshot)
 
 
-def _filters(c: _Checker, raw: Any) -> Filters:
+def _filters(c: Checker, raw: Any) -> Filters:
     w = "[filters]"
-    table = c.table(raw, w, w)
+    table = c.table(raw, w, _KEYS[w])
     low = c.number(table, w, "market_cap_min", None, low=0)
     high = c.number(table, w, "market_cap_max", None, low=0)
     if low is not None and high is not None and low > high:
@@ -348,16 +263,16 @@ def parse_definition(
     DefinitionError
         Listing every problem as ``file: key: reason``.
     """
-    c = _Checker(str(origin))
+    c = Checker(str(origin))
     base = Path(base_dir) if base_dir is not None else Path(origin).parent
     base = base.expanduser().resolve()
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError([f"{origin}: not valid TOML: {exc}"]) from exc
-    c.table(raw, "", "")
+    c.table(raw, "", _KEYS[""])
     w = "[screen]"
-    screen = c.table(raw.get("screen"), w, w)
+    screen = c.table(raw.get("screen"), w, _KEYS[w])
     name = c.text(screen, w, "name", Path(origin).stem) or "screen"
     if not _NAME.match(name):
         c.add(f"{w}.name", f"{name!r} must be 1-64 letters, digits, _ . - (it names the history folder).")

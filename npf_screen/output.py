@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._atomic import atomic_path, atomic_write_text
+from ._atomic import atomic_write_parquet, atomic_write_text
 from .errors import OutputError
 
 __all__ = ["TABLE_FORMATS", "render_table", "write_table"]
@@ -67,8 +67,7 @@ def write_table(frame: pd.DataFrame, fmt: str, path: str | Path | None = None) -
     if fmt == "parquet":
         if path is None:
             raise OutputError("--format parquet writes a binary file: give it a path with -o PATH")
-        with atomic_path(path) as tmp:
-            frame.to_parquet(tmp, index=False)
+        atomic_write_parquet(path, frame)
         return None
     text = {"table": render_table, "csv": lambda f: f.to_csv(index=False), "json": _json_records}[fmt](frame)
     if fmt == "table" and not text.endswith("\n"):

@@ -14,6 +14,10 @@ Layout of a cache directory (argument > ``NPF_SCREEN_CACHE`` > the per-user cach
 A snapshot is written into a hidden staging directory and renamed into place in one step, so a
 failed or killed pull never replaces or damages the last good snapshot, and readers never see half
 of one. Dataset and company caches are replaced file by file with atomic renames.
+
+This module holds :class:`SnapshotStore` (snapshots, dataset caches, the pull lock and log); the
+cache location and freshness windows are in :mod:`.cache_policy`, the per-company caches in
+:mod:`.company_cache`, and their public names are importable from here too.
 """
 
 from __future__ import annotations
@@ -24,14 +28,15 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
-from ._atomic import atomic_path, atomic_write_text
+from ._atomic import atomic_write_parquet, atomic_write_text
+from .cache_policy import ENV_VAR, FRESHNESS, resolve_cache_dir
+from .company_cache import CompanyCache
 from .errors import SnapshotError
 from .schema import to_canonical
 
@@ -43,24 +48,6 @@ __all__ = [
     "resolve_cache_dir",
 ]
 
-#: Environment variable naming the cache directory.
-ENV_VAR = "NPF_SCREEN_CACHE"
-#: How long each dataset stays fresh: a pull inside this window reuses it without a request.
-FRESHNESS: Mapping[str, dt.timedelta] = MappingProxyType(
-    {
-        "list_sh": dt.timedelta(days=1),
-        "list_sz": dt.timedelta(days=1),
-        "list_bj": dt.timedelta(days=1),
-        "quotes": dt.timedelta(days=1),
-        "financials": dt.timedelta(days=7),
-        "balance": dt.timedelta(days=7),
-        "industry_sw": dt.timedelta(days=30),
-        "sw_names": dt.timedelta(days=30),
-        "texts": dt.timedelta(days=90),
-        "composition": dt.timedelta(days=90),
-        "failed": dt.timedelta(days=1),  # a company whose fetch failed is retried after this
-    }
-)
 UNIVERSE_FILE, COMPOSITION_FILE, MANIFEST_FILE = (
     "universe.parquet",
     "revenue_composition.parquet",
@@ -69,28 +56,11 @@ UNIVERSE_FILE, COMPOSITION_FILE, MANIFEST_FILE = (
 _STAGING_PREFIX = ".staging-"
 
 
-def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The cache directory: ``cache_dir`` if given, else ``$NPF_SCREEN_CACHE``, else the user cache dir."""
-    if cache_dir is not None and str(cache_dir):
-        return Path(cache_dir).expanduser()
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("npf-screen", appauthor=False))
-
-
 def _utc(text: str | None) -> dt.datetime | None:
     if not text:
         return None
     value = dt.datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _write_parquet(frame: pd.DataFrame, target: Path) -> None:
-    with atomic_path(target) as tmp:
-        frame.to_parquet(tmp, index=False)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -165,7 +135,7 @@ class SnapshotStore:
         """Store a freshly fetched dataset (frame first, then its metadata) and return the metadata."""
         frame_path, meta_path = self._dataset_paths(name)
         record = {**meta, "dataset": name, "rows": len(frame), "version": uuid.uuid4().hex[:12]}
-        _write_parquet(frame, frame_path)
+        atomic_write_parquet(frame_path, frame)
         atomic_write_text(meta_path, json.dumps(record, ensure_ascii=False, indent=1, default=str))
         return record
 
@@ -354,72 +324,3 @@ class SnapshotStore:
             "path",
         ]
         return pd.DataFrame(rows, columns=columns)
-
-
-class CompanyCache:
-    """A per-company cache (business text, revenue composition) kept in memory and flushed atomically.
-
-    ``data`` holds the rows (any number per company); ``index`` one row per company: ``code``,
-    ``fetched_at`` (UTC), ``status`` (``ok`` or ``failed: …``). Rows of a company are replaced whole.
-    """
-
-    def __init__(self, store: SnapshotStore, name: str, columns: Iterable[str]) -> None:
-        self.name = name
-        self.columns = list(columns)
-        self._data_path = store.companies_dir / f"{name}.parquet"
-        self._index_path = store.companies_dir / f"{name}.index.parquet"
-        self.index = self._read(self._index_path, ["code", "fetched_at", "status"])
-        self.data = self._read(self._data_path, self.columns)
-        self.data = self.data[self.data["code"].isin(set(self.index["code"]))]
-        self._pending: list[pd.DataFrame] = []
-        self._pending_index: list[dict[str, Any]] = []
-
-    @staticmethod
-    def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-        if path.is_file():
-            with contextlib.suppress(Exception):
-                return pd.read_parquet(path)
-        return pd.DataFrame(
-            {c: pd.Series(dtype="string" if c in ("code", "status") else "object") for c in columns}
-        )
-
-    def fresh_codes(self, now: dt.datetime) -> set[str]:
-        """Codes whose entry is still fresh: ok within the dataset's window, failed within a day."""
-        if self.index.empty:
-            return set()
-        fetched = pd.to_datetime(self.index["fetched_at"], utc=True, errors="coerce")
-        ok = self.index["status"].astype("string").eq("ok").fillna(False).to_numpy(dtype=bool)
-        window = pd.Series(
-            [FRESHNESS[self.name] if is_ok else FRESHNESS["failed"] for is_ok in ok], index=self.index.index
-        )
-        fresh = (now - fetched) < window
-        return set(self.index.loc[fresh.fillna(False).to_numpy(dtype=bool), "code"].astype(str))
-
-    def put(self, code: str, rows: pd.DataFrame | None, now: dt.datetime, status: str = "ok") -> None:
-        """Record the outcome for one company (rows replace its previous rows when status is ok)."""
-        if rows is not None and status == "ok":
-            self._pending.append(rows.reindex(columns=self.columns))
-        self._pending_index.append({"code": code, "fetched_at": now.isoformat(), "status": status})
-
-    def flush(self) -> None:
-        """Merge pending outcomes and write both files atomically (data first, then the index)."""
-        if not self._pending_index:
-            return
-        index = pd.DataFrame(self._pending_index)
-        ok_codes = set(index.loc[index["status"] == "ok", "code"])
-        kept = self.data[~self.data["code"].isin(ok_codes)]
-        frames = [f for f in (kept, *self._pending) if len(f)]
-        self.data = pd.concat(frames, ignore_index=True) if frames else kept
-        self.index = pd.concat([self.index, index], ignore_index=True).drop_duplicates("code", keep="last")
-        self.index = self.index.reset_index(drop=True).astype({"code": "string", "status": "string"})
-        self._pending, self._pending_index = [], []
-        _write_parquet(self.data.reset_index(drop=True), self._data_path)
-        _write_parquet(self.index, self._index_path)
-
-    def rows_for(self, codes: Iterable[str]) -> pd.DataFrame:
-        """The cached rows of these companies (whatever their age)."""
-        return self.data[self.data["code"].isin(set(codes))].reset_index(drop=True)
-
-    def version(self) -> str:
-        """A fingerprint of the cache content: changes whenever a flush adds outcomes."""
-        return f"{len(self.index)}:{self.index['fetched_at'].astype(str).max() if len(self.index) else ''}"

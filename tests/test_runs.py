@@ -207,6 +207,8 @@ def test_history_diff_and_membership_since(tmp_path: Path) -> None:
     assert d.entered[["code", "rank"]].values.tolist() == [["000003", 1]]
     assert d.exited[["code", "rank", "rank_b"]].values.tolist() == [["600002", 2, 3]]
     assert d.moves[["code", "score_a", "score_b", "delta"]].values.tolist() == [["600001", 90.0, 85.0, -5.0]]
+    assert d.entered["rank"].dtype == "Int64"  # ranks stay integers through the outer merge
+    assert "(rank 1, 95)" in "\n".join(d.lines()) and "(now rank 3)" in "\n".join(d.lines())
     history = RunHistory(tmp_path / "hist")
     as_of = history.members_as_of(D2, "t_a")  # between the runs: the first run's members
     assert as_of[["code", "since", "run_id"]].values.tolist() == [

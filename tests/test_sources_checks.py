@@ -9,7 +9,7 @@ from npf_screen.errors import SchemaDriftError
 from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
 from npf_screen.sources.checks import check_frame, to_number
 
-from .fakes_akshare import FakeAkshare
+from .fakes import FakeAkshare
 
 
 @pytest.fixture(scope="module")

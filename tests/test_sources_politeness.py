@@ -18,7 +18,7 @@ from npf_screen.sources.politeness import (
     classify_failure,
 )
 
-from .fakes_akshare import _http_error, _refusal
+from .fakes import http_error, refusal
 
 
 class Clock:
@@ -57,9 +57,9 @@ def flaky(errors: list[BaseException], value: object = "ok"):
 
 
 def test_classification_of_akshare_failures() -> None:
-    assert classify_failure(_refusal()) == REFUSED
-    assert classify_failure(_http_error(403)) == REFUSED
-    assert classify_failure(_http_error(502)) == TRANSIENT
+    assert classify_failure(refusal()) == REFUSED
+    assert classify_failure(http_error(403)) == REFUSED
+    assert classify_failure(http_error(502)) == TRANSIENT
     assert classify_failure(TimeoutError("read timed out")) == TRANSIENT
     assert classify_failure(TypeError("'NoneType' object is not subscriptable")) == NO_DATA
     assert classify_failure(ValueError("Length mismatch: Expected axis has 39 elements")) == "drift"
@@ -114,7 +114,7 @@ def test_bugs_propagate_unchanged() -> None:
 def test_refusals_pause_once_then_stop_calling_the_host() -> None:
     policy = PolitenessPolicy(refusals_before_pause=3, ban_pause=300.0)
     politeness, clock = make(policy)
-    fn = flaky([_refusal() for _ in range(10)])
+    fn = flaky([refusal() for _ in range(10)])
     with pytest.raises(UpstreamRefusedError, match="eastmoney keeps refusing") as info:
         politeness.call("eastmoney", "akshare.stock_zh_a_spot_em()", fn)
     assert info.value.host == "eastmoney"
@@ -130,7 +130,7 @@ def test_refusals_pause_once_then_stop_calling_the_host() -> None:
 
 def test_a_successful_probe_after_the_pause_resumes() -> None:
     politeness, clock = make(PolitenessPolicy(refusals_before_pause=2, ban_pause=60.0))
-    fn = flaky([_refusal(), _refusal()])
+    fn = flaky([refusal(), refusal()])
     assert politeness.call("ths", "akshare.stock_zyjs_ths('000001')", fn).value == "ok"
     assert 60.0 in clock.sleeps and not politeness.banned_hosts()
 

@@ -21,7 +21,7 @@ from npf_screen.schema import CANONICAL_COLUMNS
 from npf_screen.snapshots import ENV_VAR, SnapshotStore, resolve_cache_dir
 from npf_screen.sources import AkshareSource, Politeness, PolitenessPolicy
 
-from .fakes_akshare import FakeAkshare, make_source, test_themes
+from .fakes import FakeAkshare, make_source, test_themes
 
 START = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 BULK_BUDGET = 130

@@ -16,7 +16,7 @@ import pytest
 from npf_screen.fetch import list_snapshots, load_snapshot, pull
 from npf_screen.snapshots import SnapshotStore
 
-from .fakes_akshare import make_source
+from .fakes import make_source
 
 ROOT = Path(__file__).resolve().parents[1]
 START = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
@@ -26,7 +26,7 @@ CHILD = """
 import datetime as dt, sys, time
 from pathlib import Path
 from npf_screen.fetch import ProgressSink, pull
-from tests.fakes_akshare import FakeAkshare, make_source
+from tests.fakes import FakeAkshare, make_source
 
 cache, signal_file, where = sys.argv[1], sys.argv[2], sys.argv[3]
 fake = FakeAkshare(n_companies=300)

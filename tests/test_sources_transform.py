@@ -9,7 +9,7 @@ from npf_screen.schema import CANONICAL_COLUMNS
 from npf_screen.sources import transform as tf
 from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL
 
-from .fakes_akshare import FakeAkshare
+from .fakes import FakeAkshare
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
-"""The akshare adapter: the only module that imports akshare, and only inside functions.
+"""The akshare adapter: every akshare call goes through :class:`AkshareSource`.
 
 :class:`AkshareSource` wraps any object exposing akshare's function names: by default the real
-``akshare`` module (plus its pager ``akshare.utils.func.fetch_paginated_data``), in tests a fake.
+``akshare`` module (plus its pager ``akshare.utils.func.fetch_paginated_data``, both imported on
+first use by :mod:`.real_akshare`, the only module that imports akshare), in tests a fake.
 Every call goes through :class:`~.politeness.Politeness` (deadline, retries, one call in flight per
 host, ban handling) and :func:`~.checks.check_frame` (columns, dtypes, rows, ranges) before
 :mod:`.transform` maps it onto canonical names. Each dataset method walks the fallback chain of the
@@ -12,13 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import io
 import os
-import socket
 import sys
 import threading
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +27,7 @@ from . import transform as tf
 from .aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
 from .checks import check_frame, looks_like_board_codes
 from .politeness import Politeness
+from .real_akshare import RealAkshare, silence
 
 __all__ = ["SOURCE_ENV_VAR", "AkshareSource", "CallRecord", "DatasetResult", "exchange_symbol"]
 
@@ -77,56 +76,6 @@ def exchange_symbol(code: str) -> str:
     return f"SH{code}" if code.startswith(("6", "9")) else f"SZ{code}"
 
 
-class _RealAkshare:
-    """The akshare module plus its Eastmoney pager, imported on first use.
-
-    Also sets ``socket.setdefaulttimeout(120)`` when no default is set (most akshare calls pass no
-    timeout, and a call abandoned by our deadline should still end eventually) and hides the pandas
-    deprecation warnings akshare's own code triggers under pandas 3.
-    """
-
-    def __init__(self) -> None:
-        import akshare
-        from akshare.utils.func import fetch_paginated_data
-
-        self._module = akshare
-        self.fetch_paginated_data = fetch_paginated_data
-        self.__version__ = str(getattr(akshare, "__version__", "unknown"))
-        if socket.getdefaulttimeout() is None:
-            socket.setdefaulttimeout(120.0)
-        for category in (DeprecationWarning, FutureWarning):  # pandas deprecations inside akshare's code
-            warnings.filterwarnings("ignore", category=category, module=r"akshare(\.|$)")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._module, name)
-
-
-class _Silencer:
-    """Reference-counted redirect of ``sys.stderr`` (akshare's own tqdm bars), safe across threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._saved: Any = None
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._saved, sys.stderr = sys.stderr, io.StringIO()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0:
-                    sys.stderr = self._saved
-
-
-_silence = _Silencer()
-
-
 class AkshareSource:
     """akshare, politely, with every frame checked and mapped to canonical names.
 
@@ -164,7 +113,7 @@ class AkshareSource:
     def module(self) -> Any:
         """The object whose functions are called (the real akshare is imported here, once)."""
         if self._module is None:
-            self._module = _RealAkshare()
+            self._module = RealAkshare()
         return self._module
 
     @classmethod
@@ -230,9 +179,9 @@ class AkshareSource:
         if callable(getattr(fn, "cache_clear", None)):
             fn.cache_clear()  # akshare lru_caches some lists for the process's life; we cache ourselves
         quiet = self._quiet if self._quiet is not None else not sys.stderr.isatty()
-        silent = quiet and isinstance(self.module, _RealAkshare)
+        silent = quiet and isinstance(self.module, RealAkshare)
         try:
-            with _silence() if silent else contextlib.nullcontext():
+            with silence() if silent else contextlib.nullcontext():
                 outcome = self.politeness.call(spec.host, label, fn, *args, timeout=spec.timeout, **kwargs)
         except BaseException as exc:
             attempts = int(getattr(exc, "attempts", 1))
@@ -245,37 +194,19 @@ class AkshareSource:
         floor = spec.min_rows if min_rows is None else min_rows
         min_rows = max(min(floor, 1), int(floor * self.row_floor_scale))
         requests = spec.requests(rows or 0) + outcome.attempts - 1
+
+        def arrived(ok: bool, error: str = "", notes: Sequence[str] = ()) -> CallRecord:
+            seconds = outcome.seconds
+            return CallRecord(
+                label, function, spec.host, ok, outcome.attempts, seconds, rows, requests, error, tuple(notes)
+            )
+
         try:
             notes = check_frame(spec, frame, label, min_rows=min_rows, check_ranges=check_ranges)
         except SchemaDriftError as exc:
-            error = str(exc).splitlines()[0][:500]
-            self._record(
-                CallRecord(
-                    label,
-                    function,
-                    spec.host,
-                    False,
-                    outcome.attempts,
-                    outcome.seconds,
-                    rows,
-                    requests,
-                    error,
-                )
-            )
+            self._record(arrived(False, str(exc).splitlines()[0][:500]))
             raise
-        self._record(
-            CallRecord(
-                label,
-                function,
-                spec.host,
-                True,
-                outcome.attempts,
-                outcome.seconds,
-                rows,
-                requests,
-                notes=tuple(notes),
-            )
-        )
+        self._record(arrived(True, notes=notes))
         return frame.copy()  # akshare lru_caches some frames and mutates them; never share
 
     # ---------------------------------------------------------------- fallback chains
@@ -291,6 +222,14 @@ class AkshareSource:
         refused = all("UpstreamRefusedError" in f for f in failures)
         message = f"{dataset}: every source failed:\n  " + "\n  ".join(failures)
         raise (UpstreamRefusedError(message) if refused else SourceError(message))
+
+    def _dataset_chain(
+        self, dataset: str, options: Sequence[tuple[str, Callable[[], DatasetResult]]]
+    ) -> DatasetResult:
+        """The first option that works, with the failures of those tried before it."""
+        result, _, failures = self._chain(dataset, options)
+        result.failures = failures
+        return result
 
     def list_sh(self) -> DatasetResult:
         """SSE main board and STAR market lists (2 requests)."""
@@ -333,9 +272,7 @@ class AkshareSource:
                 lambda: DatasetResult(tf.sina_quotes(self.call("stock_zh_a_spot")), "stock_zh_a_spot"),
             ),
         ]
-        result, _, failures = self._chain("quotes", options)
-        result.failures = failures
-        return result
+        return self._dataset_chain("quotes", options)
 
     def _resolve_board_codes(self, table: pd.DataFrame, notes: list[str]) -> None:
         """If f100/f103 carry board codes (BK1036) rather than names, map them through the board lists."""
@@ -362,9 +299,7 @@ class AkshareSource:
             return DatasetResult(tf.yjbb_financials(frame), f"stock_yjbb_em({quarter})")
 
         options = [(f"akshare.stock_yjbb_em({q!r})", lambda q=q: one(q)) for q in quarters]
-        result, _, failures = self._chain("financials", options)
-        result.failures = failures
-        return result
+        return self._dataset_chain("financials", options)
 
     def balance(self, quarters: Sequence[str]) -> DatasetResult:
         """Total assets from ``stock_zcfz_em`` + ``stock_zcfz_bj_em`` (about 14 requests)."""
@@ -380,9 +315,7 @@ class AkshareSource:
             return DatasetResult(tf.zcfz_balance(main, bj), f"stock_zcfz_em({quarter})", notes)
 
         options = [(f"akshare.stock_zcfz_em({q!r})", lambda q=q: one(q)) for q in quarters]
-        result, _, failures = self._chain("balance", options)
-        result.failures = failures
-        return result
+        return self._dataset_chain("balance", options)
 
     def industry_sw(self) -> DatasetResult:
         """Shenwan 2021 class per stock (1 request): code, sw_code."""

@@ -6,14 +6,18 @@ the host it calls (for politeness), which columns we need, how they must look on
 6-digit codes, value ranges) and how their values map onto the canonical schema.
 
 Units: akshare reports money in CNY and shares in units; the canonical table uses 亿 (1e8).
+The record types (:class:`EndpointSpec`, :class:`RangeCheck`) are defined in :mod:`.endpoint_spec`
+and importable from here too.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from types import MappingProxyType
+
+from .endpoint_spec import EndpointSpec, RangeCheck
+from .endpoint_spec import column_names as _cols
+from .endpoint_spec import paged_requests as _pages
 
 __all__ = [
     "CLIST_FIELDS",
@@ -24,73 +28,6 @@ __all__ = [
     "EndpointSpec",
     "RangeCheck",
 ]
-
-
-@dataclass(frozen=True)
-class RangeCheck:
-    """A plausibility check on one column, to catch values shifted into the wrong column.
-
-    ``median`` bounds the column's median; ``inside`` is ``(low, high, share)``: at least ``share`` of
-    the non-missing values must lie in ``[low, high]``. ``pattern`` is a regex that at least 95% of
-    the non-missing values must fully match (codes).
-    """
-
-    column: str
-    median: tuple[float, float] | None = None
-    inside: tuple[float, float, float] | None = None
-    pattern: str | None = None
-
-
-@dataclass(frozen=True)
-class EndpointSpec:
-    """One akshare callable as npf-screen uses it.
-
-    Attributes
-    ----------
-    function : str
-        The akshare attribute called on the source object (``stock_yjbb_em``).
-    host : str
-        The upstream site, for the one-in-flight lock and ban bookkeeping (``eastmoney``, ``sse`` …).
-    columns : tuple of str
-        The output columns in akshare's order, per the endpoint reference.
-    required : tuple of str
-        Columns we read; a frame without any of them fails with :class:`SchemaDriftError`.
-    numeric : tuple of str
-        Required columns that must hold numbers (numeric dtype, or text that parses as numbers).
-    ranges : tuple of RangeCheck
-        Plausibility checks run on every full-size frame.
-    min_rows : int
-        Fewest rows a full call may return (``0`` allows empty results, e.g. per-company endpoints).
-    ordered : bool
-        Whether akshare fixes the column order (``False`` when it follows the raw JSON or page).
-    timeout : float
-        Seconds one call may take, including akshare's own paging and sleeps.
-    requests : callable
-        Estimated HTTP requests a call made, from the number of rows it returned.
-    rename : mapping
-        akshare column → canonical (or intermediate) column name, used by :mod:`.transform`.
-    """
-
-    function: str
-    host: str
-    columns: tuple[str, ...]
-    required: tuple[str, ...]
-    numeric: tuple[str, ...] = ()
-    ranges: tuple[RangeCheck, ...] = ()
-    min_rows: int = 1
-    ordered: bool = True
-    timeout: float = 60.0
-    requests: Callable[[int], int] = lambda rows: 1
-    rename: Mapping[str, str] = field(default_factory=dict)
-
-
-def _cols(names: str) -> tuple[str, ...]:
-    """Column names written space-separated, in order."""
-    return tuple(names.split())
-
-
-def _pages(size: int, extra: int = 0) -> Callable[[int], int]:
-    return lambda rows: extra + max(1, math.ceil(rows / size))
 
 
 _CODE = r"\d{6}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import SchemaDriftError
-from .aliases import EndpointSpec, RangeCheck
+from .endpoint_spec import EndpointSpec, RangeCheck
 
 __all__ = ["check_frame", "column_drift", "looks_like_board_codes", "to_number"]
 

@@ -2,7 +2,10 @@
 
 Every function here takes frames exactly as akshare returns them (after :mod:`.checks`), reads
 columns by name through the single map in :mod:`.aliases`, and returns canonical column names.
-Nothing here does I/O, so each transform is tested on recorded frames.
+Nothing here does I/O, so each transform is tested on recorded frames. This module holds the
+market-wide tables and their assembly into a universe; the per-company transforms (business text,
+revenue composition) are in :mod:`.company_transform` and importable from here too, the shared
+value cleaning in :mod:`.cleaning`.
 """
 
 from __future__ import annotations
@@ -12,10 +15,18 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..regions import normalize_province
 from ..schema import CANONICAL_COLUMNS, exchange_of, to_canonical
-from .aliases import ENDPOINTS, SW_LEVEL1_BY_PREFIX
+from .aliases import SW_LEVEL1_BY_PREFIX
 from .checks import to_number
+from .cleaning import clean_code, clean_province, clean_text, parse_dates, renamed
+from .company_transform import (
+    COMPOSITION_COLUMNS,
+    TEXT_CACHE_COLUMNS,
+    city_from_address,
+    cninfo_text,
+    ths_text,
+    zygc_composition,
+)
 
 __all__ = [
     "ASSEMBLY_ORDER",
@@ -42,38 +53,6 @@ __all__ = [
     "zygc_composition",
 ]
 
-#: Columns of the per-company business-text cache (beside ``fetched_at``).
-TEXT_CACHE_COLUMNS: tuple[str, ...] = (
-    "code",
-    "main_business",
-    "business_scope",
-    "products",
-    "city",
-    "province",
-    "text_source",
-)
-#: Columns of the revenue-composition table stored beside each snapshot's universe.
-COMPOSITION_COLUMNS: tuple[str, ...] = ("code", "report_date", "product", "revenue", "share")
-
-_MISSING_TEXT = ("", "-", "--", "nan", "None", "null")
-
-
-def _renamed(frame: pd.DataFrame, endpoint: str) -> pd.DataFrame:
-    rename = ENDPOINTS[endpoint].rename
-    return frame[[c for c in rename if c in frame.columns]].rename(columns=dict(rename))
-
-
-def _text(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip()
-    return text.mask(text.isin(_MISSING_TEXT))
-
-
-def _code(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.upper()
-    text = text.str.replace(r"^(SH|SZ|BJ)\.?", "", regex=True)
-    text = text.str.replace(r"\.(SH|SZ|BJ|SS)$", "", regex=True)
-    return text.str.zfill(6)
-
 
 def is_a_share(codes: pd.Series) -> pd.Series:
     """Whether each code can be an A-share of SSE, SZSE or BSE (not B-shares 200/900, not NEEQ 400/420).
@@ -87,14 +66,6 @@ def is_a_share(codes: pd.Series) -> pd.Series:
     return known & ~other
 
 
-def _province(values: pd.Series) -> pd.Series:
-    return _text(values).map(normalize_province, na_action="ignore").astype("string")
-
-
-def _date(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values.astype("string"), errors="coerce")
-
-
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame[frame["code"].notna() & frame["code"].str.fullmatch(r"\d{6}").fillna(False)]
     return frame.drop_duplicates("code", keep="first").reset_index(drop=True)
@@ -102,21 +73,23 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 
 def sh_list(frame: pd.DataFrame) -> pd.DataFrame:
     """SSE list (``stock_info_sh_name_code``) → code, name, list_date."""
-    out = _renamed(frame, "stock_info_sh_name_code")
-    out = out.assign(code=_code(out["code"]), name=_text(out["name"]), list_date=_date(out["list_date"]))
+    out = renamed(frame, "stock_info_sh_name_code")
+    out = out.assign(
+        code=clean_code(out["code"]), name=clean_text(out["name"]), list_date=parse_dates(out["list_date"])
+    )
     return _finish(out)
 
 
 def sz_list(frame: pd.DataFrame) -> pd.DataFrame:
     """SZSE list → code, name, list_date, total_share_yi, industry_csrc (the CSRC 门类 without its letter)."""
-    out = _renamed(frame, "stock_info_sz_name_code")
-    industry = _text(out["industry_csrc"]).str.replace(r"^[A-Z]\s*", "", regex=True)
+    out = renamed(frame, "stock_info_sz_name_code")
+    industry = clean_text(out["industry_csrc"]).str.replace(r"^[A-Z]\s*", "", regex=True)
     return _finish(
         pd.DataFrame(
             {
-                "code": _code(out["code"]),
-                "name": _text(out["name"]).str.replace(r"\s+", "", regex=True),
-                "list_date": _date(out["list_date"]),
+                "code": clean_code(out["code"]),
+                "name": clean_text(out["name"]).str.replace(r"\s+", "", regex=True),
+                "list_date": parse_dates(out["list_date"]),
                 "total_share_yi": to_number(out["total_share"]) / 1e8,
                 "industry_csrc": industry,
             }
@@ -126,16 +99,16 @@ def sz_list(frame: pd.DataFrame) -> pd.DataFrame:
 
 def bj_list(frame: pd.DataFrame) -> pd.DataFrame:
     """BSE list → code, name, list_date, total_share_yi, industry_csrc (大类), province."""
-    out = _renamed(frame, "stock_info_bj_name_code")
+    out = renamed(frame, "stock_info_bj_name_code")
     return _finish(
         pd.DataFrame(
             {
-                "code": _code(out["code"]),
-                "name": _text(out["name"]),
-                "list_date": _date(out["list_date"]),
+                "code": clean_code(out["code"]),
+                "name": clean_text(out["name"]),
+                "list_date": parse_dates(out["list_date"]),
                 "total_share_yi": to_number(out["total_share"]) / 1e8,
-                "industry_csrc": _text(out["industry_csrc"]),
-                "province": _province(out["province"]),
+                "industry_csrc": clean_text(out["industry_csrc"]),
+                "province": clean_province(out["province"]),
             }
         )
     )
@@ -143,7 +116,7 @@ def bj_list(frame: pd.DataFrame) -> pd.DataFrame:
 
 def em_industry_levels(labels: pd.Series) -> pd.DataFrame:
     """Place Eastmoney industry labels at their level: ``…Ⅲ`` level 3, ``…Ⅱ`` level 2, else level 1."""
-    labels = _text(labels)
+    labels = clean_text(labels)
     level3 = labels.str.endswith("Ⅲ").fillna(False).astype(bool)
     level2 = labels.str.endswith("Ⅱ").fillna(False).astype(bool) & ~level3
     return pd.DataFrame(
@@ -156,8 +129,22 @@ def em_industry_levels(labels: pd.Series) -> pd.DataFrame:
 
 
 def _concepts(values: pd.Series) -> pd.Series:
-    text = _text(values).str.replace(r"\s*[,，;；]\s*", ",", regex=True).str.strip(",")
+    text = clean_text(values).str.replace(r"\s*[,，;；]\s*", ",", regex=True).str.strip(",")
     return text.mask(text == "")
+
+
+def _quote_table(out: pd.DataFrame) -> pd.DataFrame:
+    """code, name, price, market_cap_yi, pe, pb of a renamed Eastmoney quote frame."""
+    return pd.DataFrame(
+        {
+            "code": clean_code(out["code"]),
+            "name": clean_text(out["name"]),
+            "price": to_number(out["price"]),
+            "market_cap_yi": to_number(out["market_cap"]) / 1e8,
+            "pe": to_number(out["pe"]),
+            "pb": to_number(out["pb"]),
+        }
+    )
 
 
 def clist_quotes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -166,21 +153,11 @@ def clist_quotes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     Returns the table and notes on fields that were dropped because their values did not look
     right (e.g. f102 not holding region boards), so the caller records them instead of guessing.
     """
-    out = _renamed(frame, "fetch_paginated_data")
+    out = renamed(frame, "fetch_paginated_data")
     notes: list[str] = []
-    table = pd.DataFrame(
-        {
-            "code": _code(out["code"]),
-            "name": _text(out["name"]),
-            "price": to_number(out["price"]),
-            "market_cap_yi": to_number(out["market_cap"]) / 1e8,
-            "pe": to_number(out["pe"]),
-            "pb": to_number(out["pb"]),
-        }
-    )
-    table = pd.concat([table, em_industry_levels(out["industry_em"])], axis=1)
-    region = _text(out["region_board"])
-    province = _province(region)
+    table = pd.concat([_quote_table(out), em_industry_levels(out["industry_em"])], axis=1)
+    region = clean_text(out["region_board"])
+    province = clean_province(region)
     if region.notna().any() and province.notna().sum() < 0.5 * region.notna().sum():
         sample = list(region.dropna().head(3))
         notes.append(f"clist f102 does not hold region boards (e.g. {sample}); province left out")
@@ -192,25 +169,15 @@ def clist_quotes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 def spot_em_quotes(frame: pd.DataFrame) -> pd.DataFrame:
     """``stock_zh_a_spot_em`` → code, name, price, market_cap_yi, pe, pb (fallback 1 for quotes)."""
-    out = _renamed(frame, "stock_zh_a_spot_em")
-    table = pd.DataFrame(
-        {
-            "code": _code(out["code"]),
-            "name": _text(out["name"]),
-            "price": to_number(out["price"]),
-            "market_cap_yi": to_number(out["market_cap"]) / 1e8,
-            "pe": to_number(out["pe"]),
-            "pb": to_number(out["pb"]),
-        }
-    )
+    table = _quote_table(renamed(frame, "stock_zh_a_spot_em"))
     return _finish(table[is_a_share(table["code"])])
 
 
 def sina_quotes(frame: pd.DataFrame) -> pd.DataFrame:
     """Sina ``stock_zh_a_spot`` (``sh600000``) → code, name, price (fallback 2; no market cap)."""
-    out = _renamed(frame, "stock_zh_a_spot")
+    out = renamed(frame, "stock_zh_a_spot")
     table = pd.DataFrame(
-        {"code": _code(out["code"]), "name": _text(out["name"]), "price": to_number(out["price"])}
+        {"code": clean_code(out["code"]), "name": clean_text(out["name"]), "price": to_number(out["price"])}
     )
     return _finish(table[is_a_share(table["code"])])
 
@@ -220,12 +187,12 @@ def yjbb_financials(frame: pd.DataFrame) -> pd.DataFrame:
 
     ``net_margin`` is parent net profit over total revenue, in %. NEEQ codes are dropped.
     """
-    out = _renamed(frame, "stock_yjbb_em")
+    out = renamed(frame, "stock_yjbb_em")
     revenue = to_number(out["revenue"])
     net_margin = (to_number(out["net_profit"]) / revenue.where(revenue > 0) * 100).round(4)
     table = pd.DataFrame(
         {
-            "code": _code(out["code"]),
+            "code": clean_code(out["code"]),
             "rev_yoy": to_number(out["rev_yoy"]),
             "profit_yoy": to_number(out["profit_yoy"]),
             "gross_margin": to_number(out["gross_margin"]),
@@ -239,20 +206,24 @@ def yjbb_financials(frame: pd.DataFrame) -> pd.DataFrame:
 
 def zcfz_balance(*frames: pd.DataFrame) -> pd.DataFrame:
     """Balance sheets (``stock_zcfz_em`` and ``stock_zcfz_bj_em``) → code, total_assets_yi."""
-    parts = [_renamed(f, "stock_zcfz_em") for f in frames if len(f)]
+    parts = [renamed(f, "stock_zcfz_em") for f in frames if len(f)]
     if not parts:
         return pd.DataFrame({"code": pd.Series(dtype="string"), "total_assets_yi": pd.Series(dtype=float)})
     out = pd.concat(parts, ignore_index=True)
     assets = to_number(out["total_assets"]) / 1e8
-    table = pd.DataFrame({"code": _code(out["code"]), "total_assets_yi": assets})
+    table = pd.DataFrame({"code": clean_code(out["code"]), "total_assets_yi": assets})
     return _finish(table[is_a_share(table["code"])])
 
 
 def sw_classes(frame: pd.DataFrame) -> pd.DataFrame:
     """Shenwan class history → code, sw_code: the class with the latest start date per stock."""
-    out = _renamed(frame, "stock_industry_clf_hist_sw")
+    out = renamed(frame, "stock_industry_clf_hist_sw")
     table = pd.DataFrame(
-        {"code": _code(out["code"]), "start": _date(out["start_date"]), "sw_code": _text(out["sw_code"])}
+        {
+            "code": clean_code(out["code"]),
+            "start": parse_dates(out["start_date"]),
+            "sw_code": clean_text(out["sw_code"]),
+        }
     )
     table = table.sort_values(["code", "start"], ascending=[True, False], na_position="last", kind="stable")
     return _finish(table[["code", "sw_code"]])
@@ -264,9 +235,11 @@ def sw_name_table(frame: pd.DataFrame) -> dict[str, str]:
     Tree codes are read as digits only (a leading letter such as ``S`` is dropped) and trailing
     ``00`` pairs of 6-digit codes are removed, so both ``S2701`` and ``270100`` give ``"2701"``.
     """
-    out = _renamed(frame, "stock_industry_category_cninfo")
+    out = renamed(frame, "stock_industry_category_cninfo")
     names: dict[str, str] = {}
-    for raw, name in zip(out["category_code"].astype("string"), _text(out["category_name"]), strict=True):
+    for raw, name in zip(
+        out["category_code"].astype("string"), clean_text(out["category_name"]), strict=True
+    ):
         if pd.isna(raw) or pd.isna(name):
             continue
         digits = re.sub(r"\D", "", str(raw))
@@ -290,139 +263,6 @@ def sw_levels(classes: pd.DataFrame, names: Mapping[str, str] | None = None) -> 
             "industry_sw_l3": codes.str[:6].map(names).astype("string"),
         }
     )
-
-
-def _cell(frame: pd.DataFrame, column: str) -> str | None:
-    if column not in frame.columns or frame.empty:
-        return None
-    value = frame[column].iloc[0]
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    text = re.sub(r"\s+", " ", str(value)).strip()
-    return None if text in _MISSING_TEXT else text
-
-
-def ths_text(frame: pd.DataFrame) -> dict[str, str | None]:
-    """THS main-business page (``stock_zyjs_ths``) → main_business, business_scope, products."""
-    spec = ENDPOINTS["stock_zyjs_ths"].rename
-    inverse = {canonical: raw for raw, canonical in spec.items()}
-    kinds = [_cell(frame, inverse["product_types"]), _cell(frame, inverse["product_names"])]
-    products = "；".join(dict.fromkeys(k for k in kinds if k)) or None
-    return {
-        "main_business": _cell(frame, inverse["main_business"]),
-        "business_scope": _cell(frame, inverse["business_scope"]),
-        "products": products,
-    }
-
-
-_CITY = re.compile(
-    r"^(?:中国)?(?:[^省市区]{2,8}?(?:省|自治区)|北京市|天津市|上海市|重庆市)?\s*"
-    r"([^省市县区]{2,9}?(?:市|自治州|地区|盟))"
-)
-_MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
-
-
-def city_from_address(address: object) -> str | None:
-    """The prefecture-level city of a Chinese address, e.g. ``广西柳州市…`` → ``柳州市``.
-
-    Municipalities give themselves (``上海市…`` → ``上海市``).
-
-    Examples
-    --------
-    >>> city_from_address("广东省深圳市罗湖区深南东路5047号")
-    '深圳市'
-    >>> city_from_address("上海市浦东新区张江路1号")
-    '上海市'
-    >>> city_from_address(None) is None
-    True
-    """
-    if not isinstance(address, str) or not address.strip():
-        return None
-    text = address.strip()
-    for name in _MUNICIPALITIES:
-        if text.startswith((name + "市", name)):
-            return name + "市"
-    match = _CITY.match(text)
-    return match.group(1) if match else None
-
-
-def cninfo_text(frame: pd.DataFrame) -> dict[str, str | None]:
-    """cninfo profile (``stock_profile_cninfo``) → main_business, business_scope, city, province."""
-    spec = ENDPOINTS["stock_profile_cninfo"].rename
-    inverse = {canonical: raw for raw, canonical in spec.items()}
-    address = _cell(frame, inverse["address"])
-    return {
-        "main_business": _cell(frame, inverse["main_business"]),
-        "business_scope": _cell(frame, inverse["business_scope"]),
-        "products": None,
-        "city": city_from_address(address),
-        "province": normalize_province(address[:3]) or normalize_province(address[:2]) if address else None,
-    }
-
-
-def _empty_composition() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "code": pd.Series(dtype="string"),
-            "report_date": pd.Series(dtype="datetime64[ns]"),
-            "product": pd.Series(dtype="string"),
-            "revenue": pd.Series(dtype="float64"),
-            "share": pd.Series(dtype="float64"),
-        }
-    )
-
-
-def zygc_composition(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Revenue composition (``stock_zygc_em``) → the latest report's rows by product.
-
-    Falls back to the by-industry breakdown when a report has no by-product rows. ``share`` is a
-    fraction of revenue in [0, 1] (percentages are divided by 100). Tiny frames are walked in plain
-    Python, which is several times faster than pandas for a dozen rows.
-    """
-    if frame.empty:
-        return _empty_composition()
-    raw = {canonical: column for column, canonical in ENDPOINTS["stock_zygc_em"].rename.items()}
-    fields = ("report_date", "breakdown", "product", "revenue", "share")
-    rows = []
-    dates: dict[object, pd.Timestamp] = {}
-    for date, breakdown, product, revenue, share in frame[[raw[f] for f in fields]].itertuples(
-        index=False, name=None
-    ):
-        if date not in dates:
-            dates[date] = pd.to_datetime(str(date), errors="coerce") if date is not None else pd.NaT
-        when = dates[date]
-        name = str(product).strip() if isinstance(product, str) else ""
-        if pd.isna(when) or not name or name in _MISSING_TEXT:
-            continue
-        rows.append((when, str(breakdown), name, _float(revenue), _float(share)))
-    if not rows:
-        return _empty_composition()
-    latest = max(r[0] for r in rows)
-    rows = [r for r in rows if r[0] == latest]
-    for kind in ("按产品分类", "按行业分类"):
-        chosen = [r for r in rows if r[1] == kind]
-        if chosen:
-            break
-    else:
-        chosen = rows
-    scale = 100.0 if max((r[4] for r in chosen if r[4] == r[4]), default=0.0) > 1.5 else 1.0
-    out = pd.DataFrame(
-        {
-            "code": pd.Series([code] * len(chosen), dtype="string"),
-            "report_date": pd.Series([r[0] for r in chosen], dtype="datetime64[ns]"),
-            "product": pd.Series([r[2] for r in chosen], dtype="string"),
-            "revenue": pd.Series([r[3] for r in chosen], dtype="float64"),
-            "share": pd.Series([r[4] / scale for r in chosen], dtype="float64"),
-        }
-    )
-    return out
-
-
-def _float(value: object) -> float:
-    try:
-        return float(str(value).replace(",", "")) if value is not None else float("nan")
-    except ValueError:
-        return float("nan")
 
 
 #: The order in which datasets fill a column: the first that has a value wins. Lists are the
