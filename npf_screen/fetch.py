@@ -91,7 +91,7 @@ def pull(
     texts: str = "candidates",
     composition: bool = True,
     themes: Any = None,
-    max_per_theme: int | None = 150,
+    max_per_theme: int | None = 60,
     resume: bool = False,
     keep: int = DEFAULT_KEEP,
     progress: ProgressSink | bool | None = None,

@@ -53,7 +53,7 @@ def company_cache(store: SnapshotStore, kind: str) -> CompanyCache:
 
 
 def select_text_candidates(
-    universe: pd.DataFrame, themes: Any = None, *, max_per_theme: int | None = 150
+    universe: pd.DataFrame, themes: Any = None, *, max_per_theme: int | None = 60
 ) -> list[str]:
     """The cheap first-stage screen: theme candidates judged on name, industries and concepts only.
 

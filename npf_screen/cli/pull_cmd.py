@@ -91,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="continue an interrupted --texts all backfill")
     p.add_argument("--no-composition", action="store_true", help="skip revenue composition (主营构成)")
     p.add_argument(
-        "--max-per-theme", type=int, default=150, metavar="N", help="text candidates per theme (150)"
+        "--max-per-theme", type=int, default=60, metavar="N", help="text candidates per theme (60)"
     )
     p.add_argument("--keep", type=int, default=14, metavar="N", help="snapshots to keep (default 14)")
     p.set_defaults(handler=run_pull)
