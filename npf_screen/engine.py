@@ -7,6 +7,7 @@ from typing import Literal
 
 import pandas as pd
 
+from ._gc import gc_paused
 from .matching import compile_rules, find_hits, prepare_texts
 from .results import ScreenResult
 from .rules import ThemeSet
@@ -68,9 +69,10 @@ def screen(
         universe = to_canonical(universe)
     universe = universe.reset_index(drop=True)
     rules = compile_rules(themes)
-    texts = prepare_texts(universe)
-    hits = find_hits(rules, texts)
-    scored = score_pairs(themes, rules, texts, universe, hits)
+    with gc_paused():
+        texts = prepare_texts(universe)
+        hits = find_hits(rules, texts)
+        scored = score_pairs(themes, rules, texts, universe, hits)
     exposure = None
     if revenue is not None:
         from .exposure import revenue_exposure

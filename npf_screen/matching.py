@@ -14,6 +14,7 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -272,13 +273,11 @@ def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
     display: dict[str, list[str]] = {}
     offsets: dict[str, np.ndarray] = {}
     for field in FIELDS:
-        joined = _SEPARATOR.join(_field_values(universe, field))
+        parts = _field_values(universe, field)
+        joined = _SEPARATOR.join(parts)
         lower = joined.lower()
         if len(lower) != len(joined):  # a rare character whose lower case is longer: fold per company
-            lower = _SEPARATOR.join(
-                part.lower()[: len(part)].ljust(len(part)) for part in joined.split(_SEPARATOR)
-            )
-        parts = joined.split(_SEPARATOR)
+            lower = _SEPARATOR.join(part.lower()[: len(part)].ljust(len(part)) for part in parts)
         starts = np.zeros(len(parts) + 1, dtype="int64")
         np.cumsum([len(p) + 1 for p in parts], out=starts[1:])
         folded[field], display[field], offsets[field] = lower, parts, starts
@@ -302,11 +301,19 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
     ASCII-alphanumeric term edges only match at word boundaries (``eda`` not in ``schedule``).
     """
     parts = []
-    for f_idx, field in enumerate(FIELDS):
+    if rules.matcher is None:
+        return _no_hits()
+    matcher = rules.matcher
+    # The Rust matcher releases the GIL, so the fields are scanned on two threads.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scans = list(
+            pool.map(
+                lambda t: matcher.find_matches_as_indexes(t, overlapping=True) if t else [],
+                (texts.folded[f] for f in FIELDS),
+            )
+        )
+    for f_idx, (field, matches) in enumerate(zip(FIELDS, scans, strict=True)):
         text = texts.folded[field]
-        if rules.matcher is None or not text:
-            continue
-        matches = rules.matcher.find_matches_as_indexes(text, overlapping=True)
         if not matches:
             continue
         flat = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches))
@@ -327,6 +334,8 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
         company, term, start = company[first], term[first], start[first]
         local = start - texts.offsets[field][company]
         parts.append(pd.DataFrame({"company": company, "field": f_idx, "term": term, "start": local}))
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("company", "field", "term", "start")})
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True) if parts else _no_hits()
+
+
+def _no_hits() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("company", "field", "term", "start")})

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._gc import gc_paused
 from .errors import UnknownCompanyError
 from .matching import CompiledRules, PreparedTexts
 from .rules import ThemeSet
@@ -199,14 +200,25 @@ class ScreenResult:
         snippet shows the matched term as 【term】 in its text.
         """
         e = self._scored.evidence
-        display = self._texts.display
-        names = list(EVIDENCE_FIELDS)
         decoded = self._decoded
         start = e["start"].to_numpy()
         found = np.flatnonzero(start >= 0)  # rows that point into a text
-        lengths = np.array([len(t) for t in self._rules.terms], dtype="int64")  # folded, as matched
         snippets = np.full(len(e), "", dtype=object)
-        snippets[found] = [
+        with gc_paused():
+            snippets[found] = self._snippets(e, found, start)
+        out = decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
+        if self.exposure is None:
+            return out
+        from .exposure import exposure_evidence, merge_evidence
+
+        rows = exposure_evidence(self.scores, self.exposure)
+        return merge_evidence(out, rows, self.universe["code"], self.themes.ids)
+
+    def _snippets(self, e: pd.DataFrame, found: np.ndarray, start: np.ndarray) -> list[str]:
+        display = self._texts.display
+        names = list(EVIDENCE_FIELDS)
+        lengths = np.array([len(t) for t in self._rules.terms], dtype="int64")  # folded, as matched
+        return [
             _snippet(display[names[f]][c], s, n)
             for c, f, s, n in zip(
                 e["company"].to_numpy()[found].tolist(),
@@ -216,13 +228,6 @@ class ScreenResult:
                 strict=True,
             )
         ]
-        out = decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
-        if self.exposure is None:
-            return out
-        from .exposure import exposure_evidence, merge_evidence
-
-        rows = exposure_evidence(self.scores, self.exposure)
-        return merge_evidence(out, rows, self.universe["code"], self.themes.ids)
 
     @cached_property
     def candidates(self) -> pd.DataFrame:
@@ -251,6 +256,10 @@ class ScreenResult:
 
     def _summaries(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
         """'term[field +points]; …' of the three best rows of each given (company, theme) pair."""
+        with gc_paused():
+            return self._summary_texts(company, theme)
+
+    def _summary_texts(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
         e = self._scored.evidence
         n = len(self._theme_ids)
         keep = np.isin(e["company"].to_numpy() * n + e["theme"].to_numpy(), company * n + theme)

@@ -238,3 +238,18 @@ def test_codes_are_normalised_and_validated() -> None:
         universe([{"code": "000001", "name": "a"}, {"code": "1", "name": "b"}])
     with _pytest.raises(UniverseError, match="malformed code"):
         universe([{"code": "60051x", "name": "a"}])
+
+
+def test_screen_restores_the_garbage_collector(tmp_path: Path) -> None:
+    import gc
+
+    rules = write_rules(tmp_path, RULES)
+    assert gc.isenabled()
+    assert len(screen(universe(COMPANIES), load_themes(rules, bundled=False)).evidence) > 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        screen(universe(COMPANIES), load_themes(rules, bundled=False))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
