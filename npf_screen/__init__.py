@@ -27,6 +27,39 @@ from .universe import load_sample, load_universe
 
 __version__ = "0.1.0"
 
+#: Heavier entry points, imported on first use so ``import npf_screen`` (and the CLI) stays fast.
+_LAZY: dict[str, str] = {
+    "fetch_business_text": "npf_screen.fetch",
+    "fetch_revenue_composition": "npf_screen.fetch",
+    "fetch_universe": "npf_screen.fetch",
+    "list_snapshots": "npf_screen.fetch",
+    "load_definition": "npf_screen.definitions",
+    "load_snapshot": "npf_screen.fetch",
+    "revenue_exposure": "npf_screen.exposure",
+    "run_screen": "npf_screen.runs",
+    "similar_companies": "npf_screen.similarity",
+    "suggest_keywords": "npf_screen.keyword_suggestions",
+    "theme_similarity": "npf_screen.similarity",
+    "write_candidates": "npf_screen.watchlists",
+    "write_report": "npf_screen.report",
+    "write_watchlist": "npf_screen.watchlists",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'npf_screen' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "Explanation",
     "NpfScreenError",
@@ -38,8 +71,22 @@ __all__ = [
     "UniverseError",
     "UnknownCompanyError",
     "UnknownThemeError",
+    "fetch_business_text",
+    "fetch_revenue_composition",
+    "fetch_universe",
+    "list_snapshots",
+    "load_definition",
     "load_sample",
+    "load_snapshot",
     "load_themes",
     "load_universe",
+    "revenue_exposure",
+    "run_screen",
     "screen",
+    "similar_companies",
+    "suggest_keywords",
+    "theme_similarity",
+    "write_candidates",
+    "write_report",
+    "write_watchlist",
 ]
