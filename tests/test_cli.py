@@ -132,3 +132,26 @@ def test_conflicting_universe_options_exit_2(capsys, tmp_path: Path) -> None:
     assert code == 2 and "npf-screen pull" in err
     code, _, err = run(capsys, "screen", "--sample", "--revenue", str(tmp_path / "nope.csv"))
     assert code == 2 and "nope.csv" in err
+
+
+def test_screen_writes_a_registered_tdx_block(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "NPFLITHO.blk"
+    argv = [
+        "screen",
+        "--sample",
+        "--theme",
+        "cp_lithography",
+        "--top",
+        "2",
+        "--format",
+        "tdx",
+        "-o",
+        str(target),
+    ]
+    code, _, err = run(capsys, *argv, "--register", "--block-name", "光刻机链")
+    assert code == 0, err
+    assert target.read_bytes() == b"0300331\r\n1688630\r\n"
+    record = (tmp_path / "blocknew.cfg").read_bytes()
+    assert record == "光刻机链".encode("gbk").ljust(50, b"\0") + b"NPFLITHO".ljust(70, b"\0")
+    code, _, err = run(capsys, "screen", "--sample", "--format", "tdx", "-o", str(tmp_path / "ZXG.blk"))
+    assert code == 2 and "ZXG.blk" in err

@@ -125,7 +125,15 @@ def run_screen(args: argparse.Namespace) -> int:
     from ..watchlists import write_candidates
 
     evidence = result.evidence if args.format == "xlsx" else None
-    write_candidates(frame, args.format, args.output, evidence=evidence)
+    write_candidates(
+        frame,
+        args.format,
+        args.output,
+        evidence=evidence,
+        name=args.block_name,
+        register=args.register,
+        overwrite_main=args.overwrite_main,
+    )
     print(f"wrote {frame['code'].nunique()} codes to {args.output}", file=sys.stderr)
     return 0
 
@@ -175,6 +183,18 @@ def register(subparsers: Any) -> None:
         help="table (stdout), csv, json, parquet, or a watchlist format: tdx, ebk, em, ths, xlsx",
     )  # fmt: skip
     screen.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
+    terminal = screen.add_argument_group("通达信 block (--format tdx)")
+    terminal.add_argument(
+        "--block-name", metavar="NAME", help="the block's display name (default: the file stem)"
+    )
+    terminal.add_argument(
+        "--register", action="store_true", help="also register the block in blocknew.cfg beside the .blk file"
+    )
+    terminal.add_argument(
+        "--overwrite-main",
+        action="store_true",
+        help="allow writing the main watchlist ZXG.blk (refused by default)",
+    )
     screen.set_defaults(handler=run_screen)
 
     explain = subparsers.add_parser("explain", help="why a company did or did not qualify for themes")
