@@ -137,6 +137,36 @@ def similarity_rankings(
     return rerank, expand, extra.index.tolist()
 
 
+def regional_profile(result: npf.ScreenResult) -> dict[str, object]:
+    """Regional themes have no labels; report how their candidates qualified instead.
+
+    Per regional theme: candidates, and how many are located in the region versus qualify through
+    business text that names it; plus themes with no candidate at all and the share of companies
+    that matched a regional theme's industry but were gated out for being elsewhere.
+    """
+    regional = [t.id for t in result.themes if t.region is not None]
+    c = result.candidates[result.candidates["theme"].isin(regional)]
+    e = result.evidence[result.evidence["kind"] == "region"]
+    by_text = set(
+        zip(e.loc[e["field"] != "region", "code"], e.loc[e["field"] != "region", "theme"], strict=True)
+    )
+    pairs = list(zip(c["code"], c["theme"], strict=True))
+    via_text = sum(p in by_text for p in pairs)
+    counts = c.groupby("theme").size()
+    dropped = result.dropped[result.dropped["theme"].isin(regional)]
+    return {
+        "themes": len(regional),
+        "candidates": len(c),
+        "located_in_region": len(c) - via_text,
+        "via_text_naming_region": via_text,
+        "themes_without_candidates": [t for t in regional if counts.get(t, 0) == 0],
+        "median_candidates_per_theme": float(counts.reindex(regional, fill_value=0).median())
+        if regional
+        else 0.0,
+        "gated_out_elsewhere": int(dropped["reason"].str.startswith("outside the region").sum()),
+    }
+
+
 def coverage(result: npf.ScreenResult) -> dict[str, int]:
     """Companies without business text, and what the screen does with them."""
     u = result.universe
@@ -266,6 +296,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "mean_base_rate": float(np.mean([r["added"]["base_rate"] for r in rows])) if rows else 0.0,
         },
         "coverage": coverage(result),
+        "regional": regional_profile(result),
         "evidence": {"candidates": n_cands, "without_positive_evidence": no_evidence},
         "seconds": {
             "screen": round(screen_seconds, 2),
@@ -357,6 +388,14 @@ def report(out: dict) -> None:
         "yes" if ev["without_positive_evidence"] == 0 else f"NO ({ev['without_positive_evidence']} without)"
     )
     print(f"Every positive carries evidence: {status} ({ev['candidates']} candidates checked).")
+    g = out["regional"]
+    print(
+        f"\nRegional themes (no labels exist): {g['themes']} themes, {g['candidates']} candidates "
+        f"(median {g['median_candidates_per_theme']:g} per theme), {g['located_in_region']} located in their "
+        f"region and {g['via_text_naming_region']} elsewhere but naming it in their text; "
+        f"{g['gated_out_elsewhere']} industry matches gated out for sitting elsewhere; "
+        f"themes with no candidate: {', '.join(g['themes_without_candidates']) or 'none'}."
+    )
     if any("diagnosis" in r for r in rows):
         print("\nDiagnosis (worst AP first):")
         for r in sorted(rows, key=lambda r: r["screen"]["ap"]):
