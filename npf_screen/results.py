@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ import pandas as pd
 
 from ._gc import gc_paused
 from .errors import UnknownCompanyError
+from .explanation import Explanation
 from .matching import CompiledRules, PreparedTexts
 from .rules import ThemeSet
 from .scoring import EVIDENCE_FIELDS, KINDS, Scored
@@ -47,41 +47,6 @@ def _snippet(text: str, start: int, length: int) -> str:
         + text[start + length : right]
         + ("…" if right < len(text) else "")
     )
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why one company did or did not qualify for each theme, with the evidence rows.
-
-    ``verdicts`` has one row per theme asked about (theme, theme_name, score, rank, qualified,
-    verdict); ``evidence`` the rows behind the scores, which add up to them.
-    """
-
-    code: str
-    name: str
-    verdicts: pd.DataFrame
-    evidence: pd.DataFrame
-
-    def __str__(self) -> str:
-        lines = [f"{self.code} {self.name}"]
-        for row in self.verdicts.itertuples(index=False):
-            lines.append(f"\n[{row.theme}] {row.theme_name}: {row.verdict}")
-            rows = self.evidence[self.evidence["theme"] == row.theme]
-            folded = (rows["points"] == 0) & rows["kind"].isin(("keyword", "industry", "concept"))
-            for ev in rows[~folded].itertuples(index=False):
-                text = f"    {ev.points:+7.2f}  {ev.field:<14} {ev.term}"
-                detail = "; ".join(x for x in (ev.note, ev.snippet) if x)
-                lines.append(text + (f"  ({detail})" if detail else ""))
-            if folded.any():
-                lines.append(f"    (+{int(folded.sum())} hits worth 0: repeated terms and capped fields)")
-        return "\n".join(lines)
-
-    __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        from .display import explanation_html
-
-        return explanation_html(self)
 
 
 class ScreenResult:

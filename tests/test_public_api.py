@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,11 +41,14 @@ def test_every_subpackage_is_packaged() -> None:
 def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
     """`pip install .` (not editable) carries the rule files and the sample; run from elsewhere."""
     target = tmp_path / "site"
+    had_build = (ROOT / "build").exists()
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
          "--target", str(target), str(ROOT)],
         check=True, capture_output=True,
     )  # fmt: skip
+    if not had_build:  # setuptools builds in-tree; leave the checkout as it was
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
     assert sorted(p.name for p in (target / "npf_screen" / "seeds").glob("*.toml"))
     probe = (
         "import npf_screen, sys; from npf_screen.rules_loader import bundled_rule_files;"
