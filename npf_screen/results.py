@@ -128,27 +128,21 @@ class ScreenResult:
         names = pd.Series(self._names, index=self._codes)
         return exposure_scores(out, self.exposure, names=names, no_extra=regional, theme_ids=self.themes.ids)
 
+    def _term_text(self, term: np.ndarray, word: np.ndarray) -> np.ndarray:
+        """The words of evidence rows: the rule term (as spelled) for a term key, else the interned word."""
+        labels = np.asarray([*self._rules.term_labels, ""], dtype=object)  # key -1 → the trailing ""
+        return np.where(term >= 0, labels[term], self._scored.words.decode(word))
+
     @cached_property
     def _decoded(self) -> pd.DataFrame:
         """Evidence rows with their strings decoded, without snippets (cheap)."""
         e = self._scored.evidence
-        term = e["term"].to_numpy()
-        words = (
-            np.asarray(self._rules.term_labels, dtype=object)[np.maximum(term, 0)]
-            if self._rules.term_labels
-            else None
-        )
-        term_text = (
-            np.where(term >= 0, words, self._scored.words.decode(e["word"].to_numpy()))
-            if words is not None
-            else self._scored.words.decode(e["word"].to_numpy())
-        )
         return pd.DataFrame(
             {
                 "code": self._codes[e["company"].to_numpy()],
                 "theme": self._theme_ids[e["theme"].to_numpy()],
                 "field": np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()],
-                "term": term_text,
+                "term": self._term_text(e["term"].to_numpy(), e["word"].to_numpy()),
                 "points": e["points"].to_numpy(),
                 "kind": np.asarray(KINDS, dtype=object)[e["kind"].to_numpy()],
                 "group": self._rules.strings.decode(e["group"].to_numpy()),
@@ -231,21 +225,19 @@ class ScreenResult:
         e = e[keep & (e["points"].to_numpy() > 0)]
         e = e.iloc[np.lexsort((-e["points"].to_numpy(), e["theme"].to_numpy(), e["company"].to_numpy()))]
         e = e[e.groupby(["company", "theme"], sort=False).cumcount().to_numpy() < 3]
-        terms = np.asarray(self._rules.term_labels, dtype=object)
-        words = self._scored.words.decode(e["word"].to_numpy())
+        words = self._term_text(e["term"].to_numpy(), e["word"].to_numpy())
         fields = np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()]
         parts: dict[tuple[int, int], list[str]] = {}
         rows = zip(
             e["company"].tolist(),
             e["theme"].tolist(),
-            e["term"].tolist(),
             words,
             fields,
             e["points"].tolist(),
             strict=True,
         )
-        for c, t, k, w, f, p in rows:
-            parts.setdefault((c, t), []).append(f"{terms[k] if k >= 0 else w}[{f} +{p:g}]")
+        for c, t, w, f, p in rows:
+            parts.setdefault((c, t), []).append(f"{w}[{f} +{p:g}]")
         return [
             "; ".join(parts.get((c, t), ())) for c, t in zip(company.tolist(), theme.tolist(), strict=True)
         ]

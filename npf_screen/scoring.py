@@ -124,7 +124,7 @@ class _Scorer:
     # 1-2. keywords and labels, once per term, capped per field --------------------------------
     def positive(self, hits: dict[str, np.ndarray]) -> Rows:
         rules = self.rules
-        left, kw = rules.keyword_rows.join(hit_key(hits["term"], hits["field"]))
+        left, kw = rules.keyword_rows.join(hits["key"])
         keyword = _rows(
             company=hits["company"][left],
             theme=kw["theme"],
@@ -207,7 +207,7 @@ class _Scorer:
                 dtype="int64",
             ),
         )
-        left, rg = self.rules.region_rows.join(hit_key(hits["term"], hits["field"]))
+        left, rg = self.rules.region_rows.join(hits["key"])
         named_pair = hits["company"][left] * self.n_themes + rg["theme"]
         first = _first_per((hits["start"][left], named_pair))
         named_pair, named_hit = named_pair[first], left[first]
@@ -275,7 +275,7 @@ class _Scorer:
         return _concat(parts)
 
     def exclusions(self, hits: dict[str, np.ndarray], live: np.ndarray) -> Rows:
-        left, ex = self.rules.exclusion_rows.join(hit_key(hits["term"], hits["field"]))
+        left, ex = self.rules.exclusion_rows.join(hits["key"])
         by_text = {
             "company": hits["company"][left],
             "field": hits["field"][left],
@@ -332,6 +332,7 @@ def score_pairs(
     """Score every (company, theme) pair with any match; see :class:`Scored` for the tables."""
     scorer = _Scorer(themes, rules, texts, universe)
     hit = {c: hits[c].to_numpy(dtype="int64") for c in ("company", "field", "term", "start")}
+    hit["key"] = hit_key(hit["term"], hit["field"])  # the join key of every rule table, computed once
     positive = scorer.positive(hit)
     pair_keys, before = _sums(scorer.pair(positive), positive["points"])  # rows are sorted by pair
     region = scorer.region(hit, pair_keys[before > 0])
