@@ -67,7 +67,8 @@ def screen(
         themes = themes.select(theme_ids, lines)
     if list(universe.columns) != list(CANONICAL_COLUMNS):
         universe = to_canonical(universe)
-    universe = universe.reset_index(drop=True)
+    if not universe.index.equals(pd.RangeIndex(len(universe))):  # positions are the company keys
+        universe = universe.reset_index(drop=True)
     rules = compile_rules(themes)
     with gc_paused():
         texts = prepare_texts(universe)

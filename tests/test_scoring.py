@@ -253,3 +253,11 @@ def test_screen_restores_the_garbage_collector(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_screen_accepts_a_universe_with_any_index(tmp_path: Path) -> None:
+    rules = load_themes(write_rules(tmp_path, RULES), bundled=False)
+    shuffled = universe(COMPANIES).iloc[::-1]  # index 9..0
+    by_code = screen(shuffled, rules).scores.set_index(["code", "theme"])["score"].sort_index()
+    expected = screen(universe(COMPANIES), rules).scores.set_index(["code", "theme"])["score"].sort_index()
+    assert by_code.equals(expected)
