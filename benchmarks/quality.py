@@ -23,6 +23,11 @@ Compared in the same run:
 - **+similarity (expand)**: also non-candidates whose similarity reaches that of the theme's median
   candidate, ranked together by the same combined value (their score is 0).
 
+- **+affinity**: :func:`npf_screen.affinity.affinity_ranking`, the candidates by score (ties by
+  affinity) followed by every other company by its learned affinity (a logistic regression trained
+  on the screen's own candidates, cross-fitted); also the precision of its ``review`` head (the 20
+  best non-candidates per theme), against the board's base rate.
+
 Revenue exposure (:mod:`npf_screen.exposure`) cannot be measured here: the reference data has no
 revenue composition.
 
@@ -42,12 +47,14 @@ import numpy as np
 import pandas as pd
 
 import npf_screen as npf
+from npf_screen.affinity import affinity_ranking
 from npf_screen.rules import normalize_term
 from npf_screen.similarity import text_index, theme_similarity
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "data" / "reference" / "companies.csv"
 EVALUATED_EXCHANGES = ("SH", "SZ")
+REVIEW = 20  # non-candidates flagged for review per theme by the affinity ranking
 TEXT_FIELDS = ("main_business", "products", "business_scope", "summary_en")
 
 #: theme id → (Eastmoney concept board in labels_dev.csv, how well the board fits the theme).
@@ -236,6 +243,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     _ = text_index(u).tfidf  # fit once, timed apart
     fit_seconds = time.perf_counter() - t0
     rows = []
+    affinity_seconds = 0.0
     lambdas = sorted({0.25, 0.5, 1.0, args.lam})
     for theme, (board, fit) in mapped.items():
         relevant = boards[board]
@@ -261,12 +269,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         row["screen"] = metrics(screen_ranking(result.scores, theme, evaluated)["code"].tolist(), relevant)
         row["scored"] = metrics(scored_ranking(result.scores, theme, evaluated), relevant)
         row["baseline"] = metrics(baseline_ranking(u, themes[theme], evaluated), relevant)
+        t0 = time.perf_counter()
+        ranking = affinity_ranking(result, theme, review=REVIEW, drivers=0)
+        affinity_seconds += time.perf_counter() - t0
+        ranking = ranking[ranking["code"].isin(evaluated)]
+        row["affinity"] = metrics(ranking["code"].tolist(), relevant)
+        head = ranking.loc[ranking["review"], "code"]
+        row["review"] = {"n": len(head), "tp": int(head.isin(relevant).sum())}
         row["rerank"] = metrics(rerank, relevant)
         row["expand"] = metrics(expand, relevant)
         if args.diagnose:
             row["diagnosis"] = diagnose(result, theme, relevant, evaluated)
         rows.append(row)
-    variants = ("screen", "scored", "baseline", "rerank", "expand")
+    variants = ("screen", "scored", "baseline", "rerank", "expand", "affinity")
     keys = ("precision", "recall", "r_precision", "ap")
     means = {v: {k: float(np.mean([r[v][k] for r in rows])) if rows else 0.0 for k in keys} for v in variants}
     grid = {
@@ -295,12 +310,17 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "precision": added_tp / added_n if added_n else 0.0,
             "mean_base_rate": float(np.mean([r["added"]["base_rate"] for r in rows])) if rows else 0.0,
         },
+        "review": {
+            "n": sum(r["review"]["n"] for r in rows),
+            "tp": sum(r["review"]["tp"] for r in rows),
+        },
         "coverage": coverage(result),
         "regional": regional_profile(result),
         "evidence": {"candidates": n_cands, "without_positive_evidence": no_evidence},
         "seconds": {
             "screen": round(screen_seconds, 2),
             "tfidf_fit": round(fit_seconds, 2),
+            "affinity": round(affinity_seconds, 2),
             "total": round(time.perf_counter() - started, 2),
         },
     }
@@ -314,19 +334,19 @@ def report(out: dict) -> None:
     )
     head = (
         f"{'theme':<24}{'board':<12}{'|B|':>5}{'|C|':>6}{'TP':>5}{'P':>6}{'R':>6}{'R-P':>6}{'AP':>6}"
-        f" │ all {'R-P':>5}{'AP':>6} │ base {'R-P':>5}{'AP':>6} │ rerank {'R-P':>5}{'AP':>6}"
+        f" │ all {'R-P':>5}{'AP':>6} │ base {'R-P':>5}{'AP':>6} │ affinity {'R-P':>5}{'AP':>6}"
         f" │ expand {'P':>5}{'R':>6}{'R-P':>6}{'AP':>6}"
     )
     print(head)
     print("─" * len(head))
     for r in rows:
-        s, a, b, rr, ex = r["screen"], r["scored"], r["baseline"], r["rerank"], r["expand"]
+        s, a, b, rr, ex = r["screen"], r["scored"], r["baseline"], r["affinity"], r["expand"]
         print(
             f"{r['theme']:<24}{r['board']:<{12 - _wide(r['board'])}}{s['board']:>5}{s['candidates']:>6}"
             f"{s['tp']:>5}{s['precision']:>6.2f}{s['recall']:>6.2f}{s['r_precision']:>6.2f}{s['ap']:>6.2f}"
             f" │     {a['r_precision']:>5.2f}{a['ap']:>6.2f}"
             f" │      {b['r_precision']:>5.2f}{b['ap']:>6.2f}"
-            f" │        {rr['r_precision']:>5.2f}{rr['ap']:>6.2f}"
+            f" │          {rr['r_precision']:>5.2f}{rr['ap']:>6.2f}"
             f" │        {ex['precision']:>5.2f}{ex['recall']:>6.2f}{ex['r_precision']:>6.2f}{ex['ap']:>6.2f}"
         )
     print("─" * len(head))
@@ -336,7 +356,7 @@ def report(out: dict) -> None:
         f"{m['screen']['r_precision']:>6.2f}{m['screen']['ap']:>6.2f}"
         f" │     {m['scored']['r_precision']:>5.2f}{m['scored']['ap']:>6.2f}"
         f" │      {m['baseline']['r_precision']:>5.2f}{m['baseline']['ap']:>6.2f}"
-        f" │        {m['rerank']['r_precision']:>5.2f}{m['rerank']['ap']:>6.2f}"
+        f" │          {m['affinity']['r_precision']:>5.2f}{m['affinity']['ap']:>6.2f}"
         f" │        {m['expand']['precision']:>5.2f}{m['expand']['recall']:>6.2f}"
         f"{m['expand']['r_precision']:>6.2f}{m['expand']['ap']:>6.2f}"
     )
@@ -352,6 +372,13 @@ def report(out: dict) -> None:
     )
     br, ba = m["baseline"]["r_precision"], m["baseline"]["ap"]
     print(f"Screen / naive baseline: R-precision ×{sr / br:.2f}, AP ×{sa / ba:.2f}." if br and ba else "")
+    fr, fa = m["affinity"]["r_precision"], m["affinity"]["ap"]
+    rv = out["review"]
+    print(
+        f"Learned affinity (candidates, then every other company by affinity): mean R-precision {fr:.3f} "
+        f"({fr - sr:+.3f}), mean AP {fa:.3f} ({fa - sa:+.3f}); its review head ({REVIEW} best non-candidates "
+        f"per theme): {rv['tp']} of {rv['n']} in their board (precision {rv['tp'] / max(rv['n'], 1):.2f})."
+    )
     dr, da = m["rerank"]["r_precision"] - sr, m["rerank"]["ap"] - sa
     de = m["expand"]["ap"] - sa
     print(
@@ -407,7 +434,10 @@ def report(out: dict) -> None:
         f"and the {regional} regional themes (no regional industry boards)."
     )
     s = out["seconds"]
-    print(f"Time: screen {s['screen']} s, TF-IDF fit {s['tfidf_fit']} s, whole benchmark {s['total']} s.")
+    print(
+        f"Time: screen {s['screen']} s, TF-IDF fit {s['tfidf_fit']} s, affinity {s['affinity']} s "
+        f"({out['themes_mapped']} themes), whole benchmark {s['total']} s."
+    )
 
 
 def _wide(text: str) -> int:

@@ -29,6 +29,8 @@ __version__ = "0.1.0"
 
 #: Heavier entry points, imported on first use so ``import npf_screen`` (and the CLI) stays fast.
 _LAZY: dict[str, str] = {
+    "affinity_ranking": "npf_screen.affinity",
+    "explain_affinity": "npf_screen.affinity",
     "fetch_business_text": "npf_screen.fetch",
     "fetch_revenue_composition": "npf_screen.fetch",
     "fetch_universe": "npf_screen.fetch",
@@ -39,6 +41,7 @@ _LAZY: dict[str, str] = {
     "run_screen": "npf_screen.runs",
     "similar_companies": "npf_screen.similarity",
     "suggest_keywords": "npf_screen.keyword_suggestions",
+    "theme_affinity": "npf_screen.affinity",
     "theme_similarity": "npf_screen.similarity",
     "write_candidates": "npf_screen.watchlists",
     "write_report": "npf_screen.report",
@@ -71,6 +74,8 @@ __all__ = [
     "UniverseError",
     "UnknownCompanyError",
     "UnknownThemeError",
+    "affinity_ranking",
+    "explain_affinity",
     "fetch_business_text",
     "fetch_revenue_composition",
     "fetch_universe",
@@ -85,6 +90,7 @@ __all__ = [
     "screen",
     "similar_companies",
     "suggest_keywords",
+    "theme_affinity",
     "theme_similarity",
     "write_candidates",
     "write_report",

@@ -29,6 +29,7 @@ __all__ = [
     "JoinTable",
     "PreparedTexts",
     "StringTable",
+    "company_labels",
     "compile_rules",
     "find_hits",
     "hit_key",
@@ -249,7 +250,9 @@ def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
     return [v if v.isascii() else unicodedata.normalize("NFKC", v) for v in values]
 
 
-def _labels(universe: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def company_labels(universe: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every (company row, label key) pair: industry labels of all classifications as
+    ``industry:<label>`` and concept labels as ``concept:<label>``, folded by :func:`normalize_label`."""
     companies: list[np.ndarray] = []
     keys: list[np.ndarray] = []
     for column in INDUSTRY_COLUMNS:
@@ -281,7 +284,7 @@ def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
         starts = np.zeros(len(parts) + 1, dtype="int64")
         np.cumsum([len(p) + 1 for p in parts], out=starts[1:])
         folded[field], display[field], offsets[field] = lower, parts, starts
-    label_company, label_key = _labels(universe)
+    label_company, label_key = company_labels(universe)
     label_code, label_values = pd.factorize(label_key)
     return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values))
 

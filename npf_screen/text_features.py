@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnknownCompanyError
+from .matching import company_labels
 from .rules import normalize_term
+from .schema import INDUSTRY_COLUMNS
 
 if TYPE_CHECKING:
     from .results import ScreenResult
@@ -106,6 +108,8 @@ class TextIndex:
     _tfidf: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
     _counts: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
     _descriptions: list[str] | None = field(default=None, repr=False)
+    _label_pairs: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _labels: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def tfidf(self) -> tuple[Any, np.ndarray]:
@@ -140,6 +144,29 @@ class TextIndex:
                 matrix = sparse.csr_matrix((len(self.codes), 0))
             self._tfidf = (matrix, np.array(names, dtype=object))
         return self._tfidf
+
+    @property
+    def labels(self) -> tuple[Any, np.ndarray]:
+        """(unit-length binary matrix of industry and concept labels, feature names).
+
+        One column per label a company carries (every industry classification level and every
+        concept label), named ``industry:<label>`` / ``concept:<label>`` as the rules fold them.
+        Rows without any label are all zero. Companies without business text usually still have
+        labels, so this block describes them when the TF-IDF block cannot.
+        """
+        if self._labels is None:
+            from scipy import sparse
+            from sklearn.preprocessing import normalize
+
+            company, key = self._label_pairs if self._label_pairs is not None else ([], [])
+            codes, names = pd.factorize(pd.Series(key, dtype=object))
+            matrix = sparse.csr_matrix(
+                (np.ones(len(codes)), (np.asarray(company, dtype="int64"), codes)),
+                shape=(len(self.codes), len(names)),
+            )
+            matrix.data[:] = 1.0  # a label named by two classifications counts once
+            self._labels = (normalize(matrix), np.asarray(names, dtype=object))
+        return self._labels
 
     @property
     def descriptions(self) -> list[str]:
@@ -220,10 +247,15 @@ def text_index(universe: pd.DataFrame) -> TextIndex:
         documents=documents,
         has_text=np.array([bool(d) for d in documents], dtype=bool),
         _fields=fields,
+        _label_pairs=company_labels(universe) if _has_label_columns(universe) else None,
     )
     _CACHE[key] = (weakref.ref(universe), index)
     weakref.finalize(universe, _CACHE.pop, key, None)
     return index
+
+
+def _has_label_columns(universe: pd.DataFrame) -> bool:
+    return "concepts" in universe.columns and all(c in universe.columns for c in INDUSTRY_COLUMNS)
 
 
 def theme_candidates(

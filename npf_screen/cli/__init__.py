@@ -20,6 +20,7 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 #: Subcommand modules, in the order `npf-screen --help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "npf_screen.cli.screen_cmd",
+    "npf_screen.cli.review_cmd",
     "npf_screen.cli.run_cmd",
     "npf_screen.cli.report_cmd",
     "npf_screen.cli.pull_cmd",
