@@ -23,10 +23,10 @@ Compared in the same run:
 - **+similarity (expand)**: also non-candidates whose similarity reaches that of the theme's median
   candidate, ranked together by the same combined value (their score is 0).
 
-- **+affinity**: :func:`npf_screen.affinity.affinity_ranking`, the candidates by score (ties by
-  affinity) followed by every other company by its learned affinity (a logistic regression trained
-  on the screen's own candidates, cross-fitted); also the precision of its ``review`` head (the 20
-  best non-candidates per theme), against the board's base rate.
+- **+affinity**: :func:`npf_screen.affinity.affinity_ranking`, the candidates by
+  ``score / 100 + affinity`` followed by every other company by its learned affinity (a logistic
+  regression trained on the screen's own candidates, cross-fitted); also the precision of its
+  ``review`` head (the 20 best non-candidates per theme), against the board's base rate.
 
 Revenue exposure (:mod:`npf_screen.exposure`) cannot be measured here: the reference data has no
 revenue composition.

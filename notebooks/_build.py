@@ -316,6 +316,24 @@ else:  # a rough stand-in: the concept labels common among the candidates
     codes = result.candidates["code"]
     labels = universe.loc[universe["code"].isin(codes), "concepts"].dropna().str.split(",").explode()
     display(labels.str.strip().value_counts().head(10))""",
+    md("""## What the rules may miss: learned affinity
+
+`npf.affinity_ranking` trains a logistic regression on the theme's candidates (their text n-grams and
+their industry and concept labels; every company is scored by a model fitted without it) and ranks
+every other company by how much it looks like them. The head of that list (`review`) is worth
+reading: a company there may make the theme's products under words the rules do not know yet. It
+never changes a score."""),
+    """from npf_screen.display import table
+
+ranking = npf.affinity_ranking(result, "my_energy_storage", review=8)
+display(table(ranking[ranking["review"]].drop(columns=["review"])))""",
+    md("""Why one company got its affinity: each feature's contribution (weight × value) and the model's
+intercept add up to the logit of the affinity, so the explanation is exact."""),
+    """flagged = ranking.loc[ranking["review"], "code"]
+if len(flagged):
+    rows = npf.explain_affinity(result, "my_energy_storage", flagged.iloc[0], n=8)
+    print(f"logit {rows.attrs['logit']:.2f} (sum of the rows), affinity {rows.attrs['affinity']:.3f}")
+    display(rows)""",
     md("""## Iterate
 
 Add the terms you judged right, reload, and compare. Here: 电池系统 (battery systems) and 磷酸铁锂

@@ -18,9 +18,10 @@ the rule candidates look like and scores every company by it:
 The affinity is a separate, explainable signal and never changes a rule score.
 :func:`explain_affinity` lists the terms behind one company's affinity: their contributions plus
 the model's intercept add up to the logit of the affinity. :func:`affinity_ranking` keeps every
-candidate ahead of every non-candidate (candidates by score, then by affinity) and appends the
-non-candidates by affinity: the ones at its head are the companies worth reviewing that the rules
-missed (``review``), a list for a human to read, not an automatic addition.
+candidate ahead of every non-candidate (candidates by ``score / 100 + affinity``: the rule score
+first, the affinity as a second opinion) and appends the non-candidates by affinity: the ones at
+its head are the companies worth reviewing that the rules missed (``review``), a list for a human
+to read, not an automatic addition.
 ``benchmarks/quality.py`` measures what this ranking adds against the Eastmoney boards.
 """
 
@@ -249,7 +250,12 @@ def theme_affinity(
 
 
 def affinity_ranking(result: ScreenResult, theme: str, *, review: int = 20, **fit: Any) -> pd.DataFrame:
-    """The theme's candidates (by rule score, ties by affinity), then every other company by affinity.
+    """The theme's candidates, then every other company by affinity.
+
+    Candidates are ordered by ``score / 100 + affinity`` (the ``order`` column): the rule score on a
+    0-1 scale plus the learned affinity, so two candidates with similar scores are told apart by how
+    much they resemble the theme's other candidates. Every candidate stays ahead of every
+    non-candidate, whose ``order`` is its affinity alone.
 
     Parameters
     ----------
@@ -265,7 +271,7 @@ def affinity_ranking(result: ScreenResult, theme: str, *, review: int = 20, **fi
     Returns
     -------
     DataFrame
-        position (1 = best), code, name, candidate, score, affinity, review, drivers.
+        position (1 = best), code, name, candidate, score, affinity, order, review, drivers.
 
     Examples
     --------
@@ -278,14 +284,16 @@ def affinity_ranking(result: ScreenResult, theme: str, *, review: int = 20, **fi
     True
     """
     aff = theme_affinity(result, theme, **fit)
-    aff["_a"] = aff["affinity"].fillna(-1.0)
-    aff = aff.sort_values(["candidate", "score", "_a", "code"], ascending=[False, False, False, True])
-    aff = aff.drop(columns="_a").reset_index(drop=True)
+    affinity = aff["affinity"].fillna(0.0)
+    aff["order"] = np.where(aff["candidate"], aff["score"] / 100 + affinity, aff["affinity"].fillna(-1.0))
+    aff = aff.sort_values(["candidate", "order", "code"], ascending=[False, False, True])
+    aff = aff.reset_index(drop=True)
     outside = np.flatnonzero(~aff["candidate"].to_numpy() & aff["affinity"].notna().to_numpy())
     aff["review"] = False
     aff.loc[outside[:review], "review"] = True
     aff.insert(0, "position", np.arange(1, len(aff) + 1))
-    return aff[["position", "code", "name", "candidate", "score", "affinity", "review", "drivers"]]
+    aff["order"] = aff["order"].round(4)
+    return aff[["position", "code", "name", "candidate", "score", "affinity", "order", "review", "drivers"]]
 
 
 def explain_affinity(result: ScreenResult, theme: str, code: str, *, n: int = 10, **fit: Any) -> pd.DataFrame:

@@ -97,8 +97,11 @@ def test_explanation_rows_add_up_to_the_logit(result) -> None:
 def test_ranking_keeps_candidates_first_and_flags_review(result) -> None:
     ranking = affinity_ranking(result, "t_h2", review=2, folds=4)
     assert list(ranking.columns) == [
-        "position", "code", "name", "candidate", "score", "affinity", "review", "drivers",
+        "position", "code", "name", "candidate", "score", "affinity", "order", "review", "drivers",
     ]  # fmt: skip
+    cands = ranking[ranking["candidate"]]
+    assert (cands["order"] == (cands["score"] / 100 + cands["affinity"]).round(4)).all()
+    assert cands["order"].is_monotonic_decreasing
     assert ranking["candidate"].iloc[:8].all() and not ranking["candidate"].iloc[8:].any()
     assert ranking["position"].tolist() == list(range(1, len(ranking) + 1))
     assert set(ranking.loc[ranking["review"], "code"]) == {"688100", "688101"}
