@@ -38,7 +38,14 @@ from .text_features import text_index, theme_candidates
 if TYPE_CHECKING:
     from .results import ScreenResult
 
-__all__ = ["AffinityModel", "affinity_ranking", "explain_affinity", "fit_affinity", "theme_affinity"]
+__all__ = [
+    "AffinityModel",
+    "affinity_ranking",
+    "explain_affinity",
+    "feature_matrix",
+    "fit_affinity",
+    "theme_affinity",
+]
 
 #: Fewest candidates a theme needs before a model is fitted (fewer: affinity is NaN).
 MIN_POSITIVES = 3
@@ -94,7 +101,11 @@ class AffinityModel:
         return out.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _features(result: ScreenResult) -> tuple[Any, np.ndarray]:
+def feature_matrix(result: ScreenResult) -> tuple[Any, np.ndarray]:
+    """(every company's features, feature names): the text TF-IDF block beside the label block.
+
+    Rows are in universe order; see :attr:`TextIndex.tfidf` and :attr:`TextIndex.labels`.
+    """
     from scipy import sparse
 
     index = text_index(result.universe)
@@ -136,7 +147,7 @@ def fit_affinity(
     n = len(index.codes)
     y = np.zeros(n, dtype=np.int8)
     y[rows] = 1
-    matrix, features = _features(result)
+    matrix, features = feature_matrix(result)
     affinity = np.full(n, np.nan)
     fold_of = np.full(n, -1, dtype=np.int64)
     k = min(folds, int(y.sum()), n - int(y.sum()))
