@@ -132,3 +132,23 @@ def test_unrelated_companies_present(raw_sample: pd.DataFrame) -> None:
 @pytest.mark.parametrize("province", REGIONS)
 def test_report_regions_are_covered(sample: pd.DataFrame, province: str) -> None:
     assert (sample["province"] == province).sum() >= 3
+
+
+def test_rules_name_no_company(reference_universe: pd.DataFrame) -> None:
+    """Rules describe businesses: no keyword, label or exclusion names a listed company or a stock code."""
+    import re
+
+    names = {
+        re.sub(r"^\*?ST|-[A-Z]+$|[ＡＢ]$", "", str(n)).strip()
+        for n in reference_universe["name"].astype("object")
+    }
+    names = {n for n in names if len(n) >= 4}  # 3-character names include plain words (机器人, 太阳能)
+    offending = []
+    for theme in load_themes():
+        words = [t for g in theme.keywords for t in g.terms]
+        words += [*theme.industries, *theme.concepts]
+        words += [t for e in theme.exclusions for t in (*e.terms, *e.industries)]
+        for word in words:
+            if re.search(r"\d{6}", word) or any(n in word for n in names if len(n) <= len(word)):
+                offending.append(f"{theme.id}: {word}")
+    assert not offending, offending
