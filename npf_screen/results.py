@@ -87,11 +87,14 @@ class ScreenResult:
     # ----------------------------------------------------------------- tables
     @cached_property
     def _ranked(self) -> pd.DataFrame:
-        """The numeric score table sorted by theme, qualified first, score desc, code; with ranks."""
+        """The numeric score table sorted by theme, qualified first, score desc, then support desc (the
+        evidence before the 100 cap, so that of two companies at 100 the better-evidenced comes first),
+        then code; with ranks."""
         s = self._scores
         company, theme = s["company"].to_numpy(), s["theme"].to_numpy()
         qualified = s["qualified"].to_numpy()
-        order = np.lexsort((self._code_rank[company], -s["score"].to_numpy(), ~qualified, theme))
+        support = s["support"].to_numpy()
+        order = np.lexsort((self._code_rank[company], -support, -s["score"].to_numpy(), ~qualified, theme))
         ranked = s.iloc[order].reset_index(drop=True)
         theme = ranked["theme"].to_numpy()
         first = np.r_[0, np.flatnonzero(theme[1:] != theme[:-1]) + 1]
@@ -106,7 +109,8 @@ class ScreenResult:
     @cached_property
     def scores(self) -> pd.DataFrame:
         """Every (company, theme) pair with any evidence: code, name, theme, score, positive,
-        qualified, rank (among the qualified of the theme, 1 = best; 0 when not qualified)."""
+        support (positive points before the cap of 100; orders ties of score), qualified, rank (among
+        the qualified of the theme, 1 = best; 0 when not qualified)."""
         r = self._ranked
         company = r["company"].to_numpy()
         out = pd.DataFrame(
@@ -116,6 +120,7 @@ class ScreenResult:
                 "theme": self._theme_ids[r["theme"].to_numpy()],
                 "score": r["score"].to_numpy(),
                 "positive": r["positive"].to_numpy(),
+                "support": r["support"].to_numpy(),
                 "qualified": r["qualified"].to_numpy(),
                 "rank": r["rank"].to_numpy(),
             }

@@ -52,7 +52,7 @@ class Scored:
     (key into ``CompiledRules.terms``, -1 when the row's words are in ``words``), word, start, kind
     (index into :data:`KINDS`), group (keyword group label code), raw, points, note (code into ``notes``).
     Rows are ordered by company, theme, then points (best first). ``scores`` columns: company, theme,
-    score, positive, qualified.
+    score, positive, support (the positive points before the total cap of 100: orders ties), qualified.
     """
 
     evidence: pd.DataFrame
@@ -340,6 +340,7 @@ def score_pairs(
     positive = _concat([positive, _take(region, np.flatnonzero(~is_gate))])
     # 6. the positive total is capped at 100, best rows first
     positive = _take(positive, np.lexsort((-positive["points"], scorer.pair(positive))))
+    support_keys, support = _sums(scorer.pair(positive), positive["points"])
     capped = _capped(positive["points"], scorer.pair(positive), MAX_SCORE)
     positive["note"] = np.where(capped < positive["points"], SCORE_CAP, positive["note"])
     positive["points"] = capped
@@ -371,6 +372,9 @@ def score_pairs(
             "theme": theme,
             "score": score,
             "positive": gain.round(2),
+            "support": support[np.searchsorted(support_keys, pair_keys)].round(2)
+            if len(pair_keys)
+            else np.zeros(0),
             "qualified": (score > 0) & (score >= rules.min_score[theme]),
         }
     )

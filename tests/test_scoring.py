@@ -193,6 +193,29 @@ fields = ["main_business", "name", "products"]
     assert (result.evidence["note"] == "score cap 100 reached").any()
 
 
+def test_ties_at_the_cap_are_ordered_by_support(tmp_path: Path) -> None:
+    rules = (
+        THEME_HEADER.format(id="t_cap", line="emerging")
+        + """
+[[theme.keywords]]
+weight = 60
+terms = ["氢能", "燃料电池", "电解槽"]
+fields = ["main_business", "name", "products"]
+"""
+    )
+    data = universe(
+        [
+            {"code": "000001", "name": "氢能甲", "main_business": "燃料电池"},  # 120 points before the cap
+            {"code": "000002", "name": "氢能乙", "main_business": "燃料电池", "products": "电解槽"},  # 180
+        ]
+    )
+    result = screen(data, load_themes(write_rules(tmp_path, rules), bundled=False))
+    scores = result.scores.set_index("code")
+    assert scores["score"].tolist() == [100.0, 100.0]
+    assert scores.loc["000002", "support"] > scores.loc["000001", "support"]
+    assert result.top(2, theme="t_cap")["code"].tolist() == ["000002", "000001"]  # not by code
+
+
 def test_industry_rules_match_industry_labels_only(tmp_path: Path) -> None:
     rules = (
         THEME_HEADER.format(id="t_labels", line="emerging")
