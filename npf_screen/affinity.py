@@ -242,6 +242,8 @@ def theme_affinity(
     >>> bool(aff.loc[aff["candidate"], "affinity"].mean() > aff.loc[~aff["candidate"], "affinity"].mean())
     True
     """
+    if drivers < 0:
+        raise ValueError(f"drivers={drivers}: give how many features to name per company, e.g. drivers=3")
     model = fit_affinity(result, theme, folds=folds, C=C, random_state=random_state)
     chosen, index, positions, _ = theme_candidates(result, theme)
     score = np.zeros(len(index.codes))
@@ -294,6 +296,8 @@ def affinity_ranking(result: ScreenResult, theme: str, *, review: int = 20, **fi
     >>> bool(ranking["candidate"].iloc[0]) and not ranking["candidate"].iloc[-1]
     True
     """
+    if review < 0:
+        raise ValueError(f"review={review}: give how many non-candidates to flag, e.g. review=20")
     aff = theme_affinity(result, theme, **fit)
     affinity = aff["affinity"].fillna(0.0)
     aff["order"] = np.where(aff["candidate"], aff["score"] / 100 + affinity, aff["affinity"].fillna(-1.0))
@@ -345,6 +349,8 @@ def explain_affinity(result: ScreenResult, theme: str, code: str, *, n: int = 10
     >>> bool(abs(rows["contribution"].sum() - rows.attrs["logit"]) < 1e-9)
     True
     """
+    if n < 0:
+        raise ValueError(f"n={n}: give how many features to list by name, e.g. n=10")
     model = fit_affinity(result, theme, **fit)
     row = text_index(result.universe).position(code)
     columns = ["feature", "value", "contribution"]

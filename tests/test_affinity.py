@@ -121,6 +121,10 @@ def test_bad_arguments_name_the_fix(result) -> None:
         fit_affinity(result, "t_h2", C=0)
     with pytest.raises(UnknownThemeError):
         theme_affinity(result, "nope")
+    with pytest.raises(ValueError, match="drivers=-1"):
+        theme_affinity(result, "t_h2", drivers=-1)
+    with pytest.raises(ValueError, match="review=-1"):
+        affinity_ranking(result, "t_h2", review=-1)
 
 
 def test_cli_review_lists_the_missed_companies(tmp_path: Path, capsys) -> None:
