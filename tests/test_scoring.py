@@ -176,40 +176,33 @@ def test_ranks_candidates_and_reverse_lookup(result) -> None:
     assert list(result.themes_of("600001")["theme"]) == ["t_litho"]
 
 
-def test_total_is_capped_at_100(tmp_path: Path) -> None:
-    rules = (
-        THEME_HEADER.format(id="t_cap", line="emerging")
-        + """
+CAP_RULES = (
+    THEME_HEADER.format(id="t_cap", line="emerging")
+    + """
 [[theme.keywords]]
 weight = 60
 terms = ["氢能", "燃料电池", "电解槽"]
 fields = ["main_business", "name", "products"]
 """
-    )
+)
+
+
+def test_total_is_capped_at_100(tmp_path: Path) -> None:
     data = universe([{"code": "000001", "name": "氢能", "main_business": "燃料电池", "products": "电解槽"}])
-    result = screen(data, load_themes(write_rules(tmp_path, rules), bundled=False))
+    result = screen(data, load_themes(write_rules(tmp_path, CAP_RULES), bundled=False))
     assert result.scores["score"].tolist() == [100.0]
     assert result.evidence["points"].sum() == 100.0
     assert (result.evidence["note"] == "score cap 100 reached").any()
 
 
 def test_ties_at_the_cap_are_ordered_by_support(tmp_path: Path) -> None:
-    rules = (
-        THEME_HEADER.format(id="t_cap", line="emerging")
-        + """
-[[theme.keywords]]
-weight = 60
-terms = ["氢能", "燃料电池", "电解槽"]
-fields = ["main_business", "name", "products"]
-"""
-    )
     data = universe(
         [
             {"code": "000001", "name": "氢能甲", "main_business": "燃料电池"},  # 120 points before the cap
             {"code": "000002", "name": "氢能乙", "main_business": "燃料电池", "products": "电解槽"},  # 180
         ]
     )
-    result = screen(data, load_themes(write_rules(tmp_path, rules), bundled=False))
+    result = screen(data, load_themes(write_rules(tmp_path, CAP_RULES), bundled=False))
     scores = result.scores.set_index("code")
     assert scores["score"].tolist() == [100.0, 100.0]
     assert scores.loc["000002", "support"] > scores.loc["000001", "support"]
