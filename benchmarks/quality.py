@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 import npf_screen as npf
-from npf_screen.affinity import affinity_ranking, feature_matrix
+from npf_screen.affinity import affinity_ranking, cross_fit, feature_matrix
 from npf_screen.rules import normalize_term
 from npf_screen.similarity import text_index, theme_similarity
 
@@ -155,21 +155,13 @@ def similarity_rankings(
 
 
 def supervised_reference(
-    matrix: object, codes: np.ndarray, evaluated: np.ndarray, relevant: set[str], folds: int = 5
+    matrix: object, codes: np.ndarray, evaluated: np.ndarray, relevant: set[str]
 ) -> dict[str, float]:
-    """R-precision and AP of a logistic regression fitted on the board itself (cross-validated)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
-
+    """R-precision and AP of the affinity's model fitted on the board itself (cross-validated)."""
     x, c = matrix[evaluated], codes[evaluated]  # type: ignore[index]
-    y = np.isin(c, list(relevant)).astype(int)
-    p = np.zeros(len(y))
-    folds = min(folds, int(y.sum()))
-    if folds < 2:
+    p, _, _, _ = cross_fit(x, np.isin(c, list(relevant)).astype(int))
+    if np.isnan(p).all():
         return metrics([], relevant)
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
-        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000)
-        p[test] = model.fit(x[train], y[train]).predict_proba(x[test])[:, 1]
     return metrics(c[np.lexsort((c, -p))].tolist(), relevant)
 
 

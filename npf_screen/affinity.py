@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .text_features import text_index, theme_candidates
+from .text_features import candidate_scores, text_index, theme_candidates
 
 if TYPE_CHECKING:
     from .results import ScreenResult
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AffinityModel",
     "affinity_ranking",
+    "cross_fit",
     "explain_affinity",
     "feature_matrix",
     "fit_affinity",
@@ -114,8 +115,59 @@ def feature_matrix(result: ScreenResult) -> tuple[Any, np.ndarray]:
     return sparse.hstack([text, labels], format="csr"), np.concatenate([text_names, label_names])
 
 
+def cross_fit(
+    matrix: Any,
+    y: np.ndarray,
+    *,
+    folds: int = 5,
+    C: float = 1.0,
+    random_state: int = 0,
+    only: np.ndarray | None = None,
+    min_positives: int = 2,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cross-fitted L2 logistic regression: each row scored by a model trained without its fold.
+
+    The folds are stratified (``min(folds, positives, negatives)`` of them). ``only`` (row numbers)
+    fits just the folds that score those rows; the others keep NaN. Fewer than ``min_positives``
+    positives, too few negatives for two folds, or no feature at all: nothing is fitted.
+
+    Returns
+    -------
+    tuple
+        (probability per row, NaN where not scored; fold per row, -1 where not scored; one row of
+        coefficients per fold; one intercept per fold).
+    """
+    n, positives = len(y), int(np.sum(y))
+    probability = np.full(n, np.nan)
+    fold_of = np.full(n, -1, dtype=np.int64)
+    k = min(folds, positives, n - positives)
+    if k < 2 or positives < min_positives or matrix.shape[1] == 0:
+        return probability, fold_of, np.zeros((0, matrix.shape[1])), np.zeros(0)
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    coefficients = np.zeros((k, matrix.shape[1]))
+    intercepts = np.zeros(k)
+    split = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
+    for f, (train, test) in enumerate(split.split(np.zeros(n), y)):
+        if only is not None and not np.isin(test, only).any():
+            continue
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+        model.fit(matrix[train], y[train])
+        coefficients[f], intercepts[f] = model.coef_[0], model.intercept_[0]
+        probability[test] = model.predict_proba(matrix[test])[:, 1]
+        fold_of[test] = f
+    return probability, fold_of, coefficients, intercepts
+
+
 def fit_affinity(
-    result: ScreenResult, theme: str, *, folds: int = 5, C: float = 1.0, random_state: int = 0
+    result: ScreenResult,
+    theme: str,
+    *,
+    folds: int = 5,
+    C: float = 1.0,
+    random_state: int = 0,
+    only: np.ndarray | None = None,
 ) -> AffinityModel:
     """Fit one theme's cross-fitted affinity models (see the module docstring).
 
@@ -131,6 +183,9 @@ def fit_affinity(
         Inverse L2 regularisation strength of the logistic regression.
     random_state : int
         Seed of the fold split, so the affinity is reproducible.
+    only : numpy.ndarray, optional
+        Universe rows whose affinity is wanted: only the folds scoring them are fitted (the
+        others' affinity stays NaN). Their values equal those of a full fit.
 
     Raises
     ------
@@ -144,30 +199,12 @@ def fit_affinity(
     if not C > 0:
         raise ValueError(f"C={C}: the regularisation strength must be > 0; pass C=1.0")
     _, index, _, rows = theme_candidates(result, theme)
-    n = len(index.codes)
-    y = np.zeros(n, dtype=np.int8)
+    y = np.zeros(len(index.codes), dtype=np.int8)
     y[rows] = 1
     matrix, features = feature_matrix(result)
-    affinity = np.full(n, np.nan)
-    fold_of = np.full(n, -1, dtype=np.int64)
-    k = min(folds, int(y.sum()), n - int(y.sum()))
-    if k < 2 or y.sum() < MIN_POSITIVES or matrix.shape[1] == 0:
-        empty = np.zeros((0, matrix.shape[1]))
-        return AffinityModel(
-            theme, index.codes, y.astype(bool), affinity, fold_of, empty, np.zeros(0), features, matrix
-        )
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
-
-    coefficients = np.zeros((k, matrix.shape[1]))
-    intercepts = np.zeros(k)
-    split = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
-    for f, (train, test) in enumerate(split.split(np.zeros(n), y)):
-        model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-        model.fit(matrix[train], y[train])
-        coefficients[f], intercepts[f] = model.coef_[0], model.intercept_[0]
-        affinity[test] = model.predict_proba(matrix[test])[:, 1]
-        fold_of[test] = f
+    affinity, fold_of, coefficients, intercepts = cross_fit(
+        matrix, y, folds=folds, C=C, random_state=random_state, only=only, min_positives=MIN_POSITIVES
+    )
     return AffinityModel(
         theme, index.codes, y.astype(bool), affinity, fold_of, coefficients, intercepts, features, matrix
     )
@@ -246,8 +283,7 @@ def theme_affinity(
         raise ValueError(f"drivers={drivers}: give how many features to name per company, e.g. drivers=3")
     model = fit_affinity(result, theme, folds=folds, C=C, random_state=random_state)
     chosen, index, positions, _ = theme_candidates(result, theme)
-    score = np.zeros(len(index.codes))
-    score[positions.reindex(chosen["code"]).to_numpy(dtype="int64")] = chosen["score"].to_numpy()
+    score = candidate_scores(chosen, positions)
     out = pd.DataFrame(
         {
             "code": index.codes,
@@ -351,8 +387,8 @@ def explain_affinity(result: ScreenResult, theme: str, code: str, *, n: int = 10
     """
     if n < 0:
         raise ValueError(f"n={n}: give how many features to list by name, e.g. n=10")
-    model = fit_affinity(result, theme, **fit)
     row = text_index(result.universe).position(code)
+    model = fit_affinity(result, theme, only=np.array([row]), **fit)
     columns = ["feature", "value", "contribution"]
     f = int(model.fold[row])
     if f < 0:

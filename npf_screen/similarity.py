@@ -29,6 +29,7 @@ from .text_features import (
     TEXT_FIELDS,
     TextIndex,
     _Analyzer,  # noqa: F401  (importable from here, as before)
+    candidate_scores,
     clear_cache,
     text_index,
     theme_candidates,
@@ -153,8 +154,7 @@ def theme_similarity(result: ScreenResult, theme: str, k: int = 10) -> pd.DataFr
     chosen, index, positions, rows = theme_candidates(result, theme)
     n = len(index.codes)
     seeds = [r for r in rows if index.has_text[r]][:k]
-    score = np.zeros(n)
-    score[positions.reindex(chosen["code"]).to_numpy(dtype="int64")] = chosen["score"].to_numpy()
+    score = candidate_scores(chosen, positions)
     candidate = np.zeros(n, dtype=bool)
     candidate[rows] = True
     is_seed = np.zeros(n, dtype=bool)

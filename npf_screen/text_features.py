@@ -36,6 +36,7 @@ __all__ = [
     "SUGGESTION_FIELDS",
     "TEXT_FIELDS",
     "TextIndex",
+    "candidate_scores",
     "clear_cache",
     "text_index",
     "theme_candidates",
@@ -281,3 +282,11 @@ def theme_candidates(
     positions = pd.Series(np.arange(len(index.codes)), index=index.codes)
     rows = positions.reindex(chosen["code"]).dropna().astype("int64").to_numpy()
     return chosen, index, positions, rows
+
+
+def candidate_scores(chosen: pd.DataFrame, positions: pd.Series) -> np.ndarray:
+    """Each company's rule score for the theme of ``chosen`` (0 for non-candidates), in index order;
+    ``chosen`` and ``positions`` as returned by :func:`theme_candidates`."""
+    score = np.zeros(len(positions))
+    score[positions.reindex(chosen["code"]).to_numpy(dtype="int64")] = chosen["score"].to_numpy()
+    return score

@@ -90,6 +90,11 @@ def test_explanation_rows_add_up_to_the_logit(result) -> None:
     assert rows["feature"].iloc[-1] == "(intercept)" and "(other features)" in set(rows["feature"])
     assert rows["contribution"].sum() == pytest.approx(rows.attrs["logit"])
     assert 1 / (1 + math.exp(-rows.attrs["logit"])) == pytest.approx(rows.attrs["affinity"])
+    # Only the fold scoring the company is fitted, and it gives the full fit's value.
+    full = theme_affinity(result, "t_h2", folds=4).set_index("code")
+    assert rows.attrs["affinity"] == pytest.approx(full.loc["688100", "affinity"], abs=1e-4)
+    partial = fit_affinity(result, "t_h2", folds=4, only=np.array([8]))
+    assert np.isnan(partial.affinity).any() and not np.isnan(partial.affinity[8])
     with pytest.raises(UnknownCompanyError, match="999999"):
         explain_affinity(result, "t_h2", "999999")
 
