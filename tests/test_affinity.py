@@ -144,3 +144,5 @@ def test_cli_review_lists_the_missed_companies(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().out.count("\n") == 4  # header + 3 rows
     assert main(["review", "t_rare", "--universe", str(path), "--rules", str(rules)]) == 2
     assert "too few candidates" in capsys.readouterr().err
+    assert main([*args[:-2], "--folds", "1"]) == 2
+    assert "--folds 1" in capsys.readouterr().err

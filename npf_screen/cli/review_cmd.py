@@ -16,6 +16,8 @@ def run_review(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise UsageError(f"--top {args.top}: give a positive number of companies, e.g. --top 20")
+    if args.folds < 2:
+        raise UsageError(f"--folds {args.folds}: cross-fitting needs at least 2 folds, e.g. --folds 5")
     result = _screen(args, theme_ids=[args.theme])
     ranking = affinity_ranking(result, args.theme, review=args.top, folds=args.folds)
     if ranking["affinity"].isna().all():
