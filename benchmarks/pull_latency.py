@@ -4,7 +4,7 @@ The fake akshare (tests/fakes/) sleeps ``--latency`` seconds per simulated HTTP 
 Both contenders run without politeness pauses, so the comparison is about request counts and
 concurrency across hosts only:
 
-- **pull**: ``npf_screen.fetch.pull`` on an empty cache: about 105 bulk requests (paged lists of
+- **pull**: ``npf_screen.fetch.api.pull`` on an empty cache: about 105 bulk requests (paged lists of
   the whole market, several hosts in parallel), then business text and revenue mix for the
   candidates of the cheap screen; then a warm re-run (0 requests).
 - **naive**: the exchange code list, then for every company ``stock_individual_info_em`` (cap,
@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from npf_screen.fetch import pull  # noqa: E402
-from npf_screen.sources import exchange_symbol  # noqa: E402
+from npf_screen.fetch.api import pull  # noqa: E402
+from npf_screen.sources.akshare_source import exchange_symbol  # noqa: E402
 from tests.fakes import FakeAkshare, make_source  # noqa: E402
 
 

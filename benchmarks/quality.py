@@ -19,11 +19,11 @@ Compared in the same run:
 - **baseline**: the theme's own keyword terms, ``str.contains`` over ``main_business``; any hit is a
   candidate, ranked by the number of distinct terms found;
 - **+similarity (rerank)**: candidates re-ranked by ``score/100 + λ·similarity`` (similarity to the
-  centroid of the theme's top-10 candidates, :func:`npf_screen.similarity.theme_similarity`);
+  centroid of the theme's top-10 candidates, :func:`npf_screen.ml.similarity.theme_similarity`);
 - **+similarity (expand)**: also non-candidates whose similarity reaches that of the theme's median
   candidate, ranked together by the same combined value (their score is 0).
 
-- **+affinity**: :func:`npf_screen.affinity.affinity_ranking`, the candidates by
+- **+affinity**: :func:`npf_screen.ml.affinity.affinity_ranking`, the candidates by
   ``score / 100 + affinity`` followed by every other company by its learned affinity (a logistic
   regression trained on the screen's own candidates, cross-fitted); also the precision of its
   ``review`` head (the 20 best non-candidates per theme), against the board's base rate.
@@ -36,7 +36,7 @@ And, as a yardstick for what this data can support at all:
   labels can recover each board. It is not a strict upper bound (a rule can know more than a model
   fitted on a few hundred noisy positives), but a screen that matches it has used what the data holds.
 
-Revenue exposure (:mod:`npf_screen.exposure`) cannot be measured here: the reference data has no
+Revenue exposure (:mod:`npf_screen.screening.exposure`) cannot be measured here: the reference data has no
 revenue composition.
 
     python benchmarks/quality.py [--reference companies.csv] [--labels labels_dev.csv]
@@ -55,9 +55,9 @@ import numpy as np
 import pandas as pd
 
 import npf_screen as npf
-from npf_screen.affinity import affinity_ranking, cross_fit, feature_matrix
-from npf_screen.rules import normalize_term
-from npf_screen.similarity import text_index, theme_similarity
+from npf_screen.ml.affinity import affinity_ranking, cross_fit, feature_matrix
+from npf_screen.ml.similarity import text_index, theme_similarity
+from npf_screen.rules.model import normalize_term
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "data" / "reference" / "companies.csv"

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 import npf_screen as npf
-from npf_screen.rules import normalize_term
+from npf_screen.rules.model import normalize_term
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "data" / "reference" / "companies.csv"

@@ -2,7 +2,7 @@
 
 Edit the text here, then run ``python notebooks/_build.py`` and commit the ``.ipynb`` files; the
 tests (``tests/test_notebooks.py``) execute every notebook top to bottom. Each notebook runs on the
-latest live snapshot when one exists (:func:`npf_screen.fetch.load_snapshot`) and on the bundled
+latest live snapshot when one exists (:func:`npf_screen.fetch.api.load_snapshot`) and on the bundled
 sample otherwise; ``NPF_NOTEBOOK_DATA=sample`` forces the sample (the tests set it).
 """
 
@@ -33,7 +33,7 @@ def load_data():
     """The latest live snapshot when there is one, else the bundled sample (offline)."""
     if os.environ.get("NPF_NOTEBOOK_DATA") != "sample":
         try:
-            from npf_screen.fetch import load_snapshot
+            from npf_screen.fetch.api import load_snapshot
 
             universe, snapshot_id = load_snapshot()
             print(f"live snapshot {snapshot_id}: {len(universe)} companies")
@@ -56,7 +56,7 @@ npf-screen turns the 新质生产力 (new quality productive forces) thesis into
 every listed A-share company against every theme, 0–100, with the **evidence** behind each point.
 
 This notebook runs offline on the bundled sample of about 300 companies. When you have pulled a
-live snapshot (`npf_screen.fetch.fetch_universe()`), the same cells run on the whole market."""),
+live snapshot (`npf_screen.fetch.api.fetch_universe()`), the same cells run on the whole market."""),
     DATA,
     md("""## The themes
 
@@ -93,7 +93,7 @@ print(f"{len(result.evidence)} evidence rows add up to {len(scores)} scores")"""
 `themes_of` is the reverse lookup — here for the company that qualifies for the most themes.
 `charts.company_profile` draws it (hatched bars scored below the theme's `min_score`). Every chart
 function returns the matplotlib Axes, so you can restyle it."""),
-    """from npf_screen import charts
+    """from npf_screen.outputs import charts
 
 busiest = result.candidates["code"].value_counts().index[0]
 result.themes_of(busiest)""",
@@ -114,7 +114,7 @@ browser."""),
     """import tempfile
 from pathlib import Path
 
-from npf_screen.report import write_report
+from npf_screen.outputs.report import write_report
 
 path = write_report(result, Path(tempfile.mkdtemp()) / "report.html", top=5)
 print(f"{path}: {path.stat().st_size / 1e6:.1f} MB")""",
@@ -138,7 +138,7 @@ result.themes""",
 company). A chain with many high scores has many companies whose own business text names its
 products."""),
     """result.summary()""",
-    """from npf_screen import charts
+    """from npf_screen.outputs import charts
 
 ax = charts.score_distribution(result)""",
     md("""## Companies in several chains
@@ -154,7 +154,7 @@ breadth.sort_values("themes", ascending=False).head(8)""",
 
 `display.table` renders any evidence frame with the matched terms highlighted. Here: the scoring
 rows of the five best semiconductor-equipment makers."""),
-    """from npf_screen.display import table
+    """from npf_screen.outputs.display import table
 
 theme = "cp_semiconductor_equipment"
 best = result.top(5, theme=theme)["code"]
@@ -197,7 +197,7 @@ print(f"{regional['theme'].nunique()} regional themes with candidates, {len(regi
 
 Each regional theme belongs to one province, so the regional heatmap is nearly diagonal; a cell
 off the diagonal is a company elsewhere whose text names the region."""),
-    """from npf_screen import charts
+    """from npf_screen.outputs import charts
 
 ax = charts.province_heatmap(result, line="regional")""",
     md("""The national lines read differently: where do the choke-point makers sit?"""),
@@ -298,17 +298,17 @@ finally:
     (rules_dir / "storage.toml").write_text(RULES, encoding="utf-8")  # put the good rules back""",
     md("""## Keyword suggestions
 
-`npf_screen.similarity.suggest_keywords` contrasts the theme's best matches with every other company
+`npf_screen.ml.similarity.suggest_keywords` contrasts the theme's best matches with every other company
 and proposes terms that separate them, each with an example. They are for a human to judge — read
 the examples before adding any."""),
     """try:
-    from npf_screen.similarity import suggest_keywords
+    from npf_screen.ml.similarity import suggest_keywords
 except ImportError:
     suggest_keywords = None
-    print("keyword suggestions need npf_screen.similarity (a newer npf-screen)")
+    print("keyword suggestions need npf_screen.ml.similarity (a newer npf-screen)")
 
 if suggest_keywords is not None:
-    from npf_screen.display import table
+    from npf_screen.outputs.display import table
 
     suggestions = suggest_keywords(result, "my_energy_storage", n=10)
     display(table(suggestions))
@@ -323,7 +323,7 @@ their industry and concept labels; every company is scored by a model fitted wit
 every other company by how much it looks like them. The head of that list (`review`) is worth
 reading: a company there may make the theme's products under words the rules do not know yet. It
 never changes a score."""),
-    """from npf_screen.display import table
+    """from npf_screen.outputs.display import table
 
 ranking = npf.affinity_ranking(result, "my_energy_storage", review=8)
 display(table(ranking[ranking["review"]].drop(columns=["review"])))""",
@@ -375,7 +375,7 @@ import tempfile
 from pathlib import Path
 
 import npf_screen as npf
-from npf_screen.definitions import load_definition
+from npf_screen.runs.definitions import load_definition
 
 work = Path(tempfile.mkdtemp())
 (work / "choke_points.toml").write_text(
@@ -408,7 +408,7 @@ path = "choke_points.csv"
 definition = load_definition(work / "choke_points.toml")
 definition.name, definition.top, [w.format for w in definition.watchlists]""",
     md("""## The first run"""),
-    """from npf_screen.runs import RunHistory, run_screen
+    """from npf_screen.runs.runner import RunHistory, run_screen
 
 first = run_screen(definition, run_date=dt.date(2024, 3, 1))
 print(first.summary())""",
@@ -417,7 +417,7 @@ print(first.summary())""",
 To see membership move without waiting a week, the second run uses a loader that changes the data:
 the best lithography company's business text no longer mentions its products. (In production the
 loader refreshes a live snapshot.)"""),
-    """from npf_screen.runs import load_universe_data
+    """from npf_screen.runs.runner import load_universe_data
 
 
 def changed_loader(spec, offline):
@@ -447,7 +447,7 @@ prefix (1 = Shanghai, 0 = Shenzhen); point the definition's `output_dir` at the 
 print(sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())[:6])
 print((out / "tdx" / "NPF_cp_lithography.blk").read_text(encoding="gbk"))""",
     md("""A one-off screen can be written the same way (`npf-screen screen --format ebk -o list.ebk`):"""),
-    """from npf_screen.watchlists import write_candidates
+    """from npf_screen.outputs.watchlists.writer import write_candidates
 
 result = npf.screen(npf.load_sample(), lines=["choke_point"])
 path = write_candidates(result.top(3), "ebk", work / "one_off.ebk")
@@ -455,7 +455,7 @@ print(path.read_bytes().decode("ascii").split()[:8])""",
     md("""## A report of a run
 
 `npf-screen report --run latest --screen choke_points.toml -o run.html` — or from Python:"""),
-    """from npf_screen.report import from_run, write_report
+    """from npf_screen.outputs.report import from_run, write_report
 
 page = write_report(from_run(history, "latest"), work / "run.html")
 print(page, f"{page.stat().st_size / 1e3:.0f} kB")""",

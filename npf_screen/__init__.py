@@ -11,8 +11,7 @@ Typical use::
 
 from __future__ import annotations
 
-from .engine import screen
-from .errors import (
+from npf_screen.core.errors import (
     NpfScreenError,
     OutputError,
     RuleError,
@@ -20,32 +19,32 @@ from .errors import (
     UnknownCompanyError,
     UnknownThemeError,
 )
-from .results import Explanation, ScreenResult
-from .rules import Theme, ThemeSet
-from .rules_loader import load_themes
-from .universe import load_sample, load_universe
-
-__version__ = "0.1.0"
+from npf_screen.core.version import __version__ as __version__
+from npf_screen.rules.loader import load_themes
+from npf_screen.rules.model import Theme, ThemeSet
+from npf_screen.screening.engine import screen
+from npf_screen.screening.results import Explanation, ScreenResult
+from npf_screen.universe.loader import load_sample, load_universe
 
 #: Heavier entry points, imported on first use so ``import npf_screen`` (and the CLI) stays fast.
 _LAZY: dict[str, str] = {
-    "affinity_ranking": "npf_screen.affinity",
-    "explain_affinity": "npf_screen.affinity",
-    "fetch_business_text": "npf_screen.fetch",
-    "fetch_revenue_composition": "npf_screen.fetch",
-    "fetch_universe": "npf_screen.fetch",
-    "list_snapshots": "npf_screen.fetch",
-    "load_definition": "npf_screen.definitions",
-    "load_snapshot": "npf_screen.fetch",
-    "revenue_exposure": "npf_screen.exposure",
-    "run_screen": "npf_screen.runs",
-    "similar_companies": "npf_screen.similarity",
-    "suggest_keywords": "npf_screen.keyword_suggestions",
-    "theme_affinity": "npf_screen.affinity",
-    "theme_similarity": "npf_screen.similarity",
-    "write_candidates": "npf_screen.watchlists",
-    "write_report": "npf_screen.report",
-    "write_watchlist": "npf_screen.watchlists",
+    "affinity_ranking": "npf_screen.ml.affinity",
+    "explain_affinity": "npf_screen.ml.affinity",
+    "fetch_business_text": "npf_screen.fetch.api",
+    "fetch_revenue_composition": "npf_screen.fetch.api",
+    "fetch_universe": "npf_screen.fetch.api",
+    "list_snapshots": "npf_screen.fetch.api",
+    "load_definition": "npf_screen.runs.definitions",
+    "load_snapshot": "npf_screen.fetch.api",
+    "revenue_exposure": "npf_screen.screening.exposure",
+    "run_screen": "npf_screen.runs.runner",
+    "similar_companies": "npf_screen.ml.similarity",
+    "suggest_keywords": "npf_screen.ml.keyword_suggestions",
+    "theme_affinity": "npf_screen.ml.affinity",
+    "theme_similarity": "npf_screen.ml.similarity",
+    "write_candidates": "npf_screen.outputs.watchlists.writer",
+    "write_report": "npf_screen.outputs.report",
+    "write_watchlist": "npf_screen.outputs.watchlists.writer",
 }
 
 

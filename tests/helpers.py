@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from npf_screen.schema import to_canonical
+from npf_screen.universe.schema import to_canonical
 
 THEME_HEADER = """
 [[theme]]

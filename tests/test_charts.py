@@ -8,7 +8,7 @@ import warnings
 import pytest
 
 import npf_screen as npf
-from npf_screen import charts
+from npf_screen.outputs import charts
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")

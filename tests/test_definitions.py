@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from npf_screen.definitions import load_definition, parse_definition
-from npf_screen.errors import DefinitionError
+from npf_screen.core.errors import DefinitionError
+from npf_screen.runs.definitions import load_definition, parse_definition
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 import npf_screen as npf
-from npf_screen.display import HTML, STYLE, explanation_html, highlight, result_html, table, table_html
+from npf_screen.outputs.display import (
+    HTML,
+    STYLE,
+    explanation_html,
+    highlight,
+    result_html,
+    table,
+    table_html,
+)
 
 from .helpers import universe, write_rules
 

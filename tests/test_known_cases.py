@@ -23,7 +23,7 @@ def reference_result(reference_universe):
 def _hints() -> pd.DataFrame:
     from importlib import resources
 
-    with resources.as_file(resources.files("npf_screen.data") / "sample_companies.csv") as path:
+    with resources.as_file(resources.files("npf_screen.universe.data") / "sample_companies.csv") as path:
         return pd.read_csv(path, dtype=str, keep_default_na=False)[["code", "theme_hint"]]
 
 

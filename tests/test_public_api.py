@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import npf_screen
-from npf_screen import errors
+from npf_screen.core import errors
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,8 +51,8 @@ def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
         shutil.rmtree(ROOT / "build", ignore_errors=True)
     assert sorted(p.name for p in (target / "npf_screen" / "seeds").glob("*.toml"))
     probe = (
-        "import npf_screen, sys; from npf_screen.rules_loader import bundled_rule_files;"
-        "import npf_screen.fetch, npf_screen.watchlists, npf_screen.sources, npf_screen.report;"
+        "import npf_screen, sys; from npf_screen.rules.loader import bundled_rule_files;"
+        "import npf_screen.fetch.api, npf_screen.outputs.watchlists.writer, npf_screen.sources, npf_screen.outputs.report;"
         "t = npf_screen.load_themes(); s = npf_screen.load_sample();"
         "assert all(str(f).startswith(sys.argv[1]) for f in bundled_rule_files());"
         "print(len(t), len(s))"

@@ -30,7 +30,7 @@ def test_metrics_on_a_known_ranking(quality) -> None:
 
 
 def test_benchmark_runs_on_the_sample(quality, tmp_path: Path, capsys) -> None:
-    sample = resources.files("npf_screen") / "data" / "sample_companies.csv"
+    sample = resources.files("npf_screen.universe.data") / "sample_companies.csv"
     frame = pd.read_csv(str(sample), dtype=str)
     board_of = {theme: board for theme, (board, _) in quality.MAPPING.items()}
     labels = [

@@ -13,7 +13,7 @@ import pytest
 
 import npf_screen as npf
 from npf_screen.cli import main
-from npf_screen.report import build_report, from_run, rules_origin, write_report
+from npf_screen.outputs.report import build_report, from_run, rules_origin, write_report
 
 THEMES = ["cp_lithography", "cp_eda", "em_hydrogen", "rg_cq_vehicles"]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -93,9 +93,9 @@ def test_cli_rejects_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_report_of_a_recorded_run(tmp_path: Path) -> None:
-    pytest.importorskip("npf_screen.runs", reason="scheduled runs are not in this build")
-    from npf_screen.definitions import parse_definition
-    from npf_screen.runs import RunHistory, run_screen
+    pytest.importorskip("npf_screen.runs.runner", reason="scheduled runs are not in this build")
+    from npf_screen.runs.definitions import parse_definition
+    from npf_screen.runs.runner import RunHistory, run_screen
 
     definition = parse_definition(
         '[screen]\nname = "demo"\nthemes = ["cp_eda", "cp_lithography"]\ntop = 3\nhistory_dir = "h"\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from npf_screen import RuleError, load_themes
-from npf_screen.rules_loader import bundled_rule_files, parse_rule_text
+from npf_screen.rules.loader import bundled_rule_files, parse_rule_text
 
 from .helpers import THEME_HEADER, write_rules
 

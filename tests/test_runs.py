@@ -16,10 +16,10 @@ import pytest
 from filelock import FileLock
 
 from npf_screen.cli import main
-from npf_screen.definitions import Filters, parse_definition
-from npf_screen.errors import DefinitionError, OutputError, RunError, RunLockedError, UnknownRunError
-from npf_screen.rules import Theme, ThemeSet
-from npf_screen.runs import (
+from npf_screen.core.errors import DefinitionError, OutputError, RunError, RunLockedError, UnknownRunError
+from npf_screen.rules.model import Theme, ThemeSet
+from npf_screen.runs.definitions import Filters, parse_definition
+from npf_screen.runs.runner import (
     EXIT_STALE,
     RunHistory,
     UniverseData,
@@ -384,8 +384,8 @@ def test_cli_exit_codes(tmp_path: Path, capsys) -> None:
 
 
 def test_default_loader_for_files_and_the_sample(tmp_path: Path) -> None:
-    from npf_screen.definitions import UniverseSpec
-    from npf_screen.runs import load_universe_data
+    from npf_screen.runs.definitions import UniverseSpec
+    from npf_screen.runs.runner import load_universe_data
 
     path = tmp_path / "companies.csv"
     path.write_text("code,name\n600519,贵州茅台\n000001,平安银行\n", encoding="utf-8")

@@ -7,9 +7,9 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from npf_screen.rules_loader import load_themes
-from npf_screen.schema import CANONICAL_COLUMNS, INDUSTRY_COLUMNS
-from npf_screen.universe import SAMPLE_FILE, load_sample
+from npf_screen.rules.loader import load_themes
+from npf_screen.universe.loader import SAMPLE_FILE, load_sample
+from npf_screen.universe.schema import CANONICAL_COLUMNS, INDUSTRY_COLUMNS
 
 THEME_IDS = (
     "cp_lithography", "cp_semiconductor_equipment", "cp_semiconductor_materials", "cp_eda",
@@ -40,7 +40,7 @@ def sample() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def raw_sample() -> pd.DataFrame:
     """The bundled CSV as written, including the documentation-only ``theme_hint`` column."""
-    ref = resources.files("npf_screen.data").joinpath(SAMPLE_FILE)
+    ref = resources.files("npf_screen.universe.data").joinpath(SAMPLE_FILE)
     with resources.as_file(ref) as file:
         return pd.read_csv(file, dtype=str, keep_default_na=False)
 
@@ -64,7 +64,7 @@ def test_sample_shape(sample: pd.DataFrame) -> None:
 
 
 def test_sample_file_is_plain_utf8() -> None:
-    data = resources.files("npf_screen.data").joinpath(SAMPLE_FILE).read_bytes()
+    data = resources.files("npf_screen.universe.data").joinpath(SAMPLE_FILE).read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf"), "no byte-order mark"
     data.decode("utf-8")
 

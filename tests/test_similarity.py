@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from npf_screen import UnknownCompanyError, load_sample, load_themes, screen
-from npf_screen.similarity import (
+from npf_screen.ml.similarity import (
     _Analyzer,
     clear_cache,
     similar_companies,

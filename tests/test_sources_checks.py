@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from npf_screen.errors import SchemaDriftError
+from npf_screen.core.errors import SchemaDriftError
 from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
 from npf_screen.sources.checks import check_frame, to_number
 

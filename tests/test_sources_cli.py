@@ -62,7 +62,7 @@ def test_unloadable_source_is_a_clear_error(cache: Path, monkeypatch, capsys) ->
 def test_live_probe_every_endpoint_answers_with_the_expected_columns() -> None:
     """Needs internet access to akshare's upstream sites; run with ``pytest -m network``."""
     from npf_screen.cli.doctor_cmd import run_probes
-    from npf_screen.sources import AkshareSource
+    from npf_screen.sources.akshare_source import AkshareSource
 
     table = run_probes(AkshareSource())
     failed = table[~table["ok"] | table["columns"].str.startswith("differ")]

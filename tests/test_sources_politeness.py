@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from npf_screen.errors import SchemaDriftError, SourceError, UpstreamRefusedError
+from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError
 from npf_screen.sources.politeness import (
     NO_DATA,
     REFUSED,

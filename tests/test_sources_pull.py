@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from npf_screen.errors import SnapshotError, SourceError
-from npf_screen.fetch import (
+from npf_screen.core.errors import SnapshotError, SourceError
+from npf_screen.fetch.api import (
     fetch_business_text,
     fetch_revenue_composition,
     fetch_universe,
@@ -17,9 +17,10 @@ from npf_screen.fetch import (
     load_snapshot,
     pull,
 )
-from npf_screen.schema import CANONICAL_COLUMNS
-from npf_screen.snapshots import ENV_VAR, SnapshotStore, resolve_cache_dir
-from npf_screen.sources import AkshareSource, Politeness, PolitenessPolicy
+from npf_screen.fetch.snapshots import ENV_VAR, SnapshotStore, resolve_cache_dir
+from npf_screen.sources.akshare_source import AkshareSource
+from npf_screen.sources.politeness import Politeness, PolitenessPolicy
+from npf_screen.universe.schema import CANONICAL_COLUMNS
 
 from .fakes import FakeAkshare, make_source, test_themes
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from npf_screen.fetch import list_snapshots, load_snapshot, pull
-from npf_screen.snapshots import SnapshotStore
+from npf_screen.fetch.api import list_snapshots, load_snapshot, pull
+from npf_screen.fetch.snapshots import SnapshotStore
 
 from .fakes import make_source
 
@@ -25,7 +25,7 @@ START = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 CHILD = """
 import datetime as dt, sys, time
 from pathlib import Path
-from npf_screen.fetch import ProgressSink, pull
+from npf_screen.fetch.api import ProgressSink, pull
 from tests.fakes import FakeAkshare, make_source
 
 cache, signal_file, where = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from npf_screen.schema import CANONICAL_COLUMNS
 from npf_screen.sources import transform as tf
 from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL
+from npf_screen.universe.schema import CANONICAL_COLUMNS
 
 from .fakes import FakeAkshare
 

@@ -13,10 +13,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from npf_screen.errors import OutputError
-from npf_screen.watchlists import FORMATS, commit, plan_watchlist, write_candidates, write_watchlist
-from npf_screen.watchlists.codes import validate_codes
-from npf_screen.watchlists.terminals import blocknew_record, register_block
+from npf_screen.core.errors import OutputError
+from npf_screen.outputs.watchlists.codes import validate_codes
+from npf_screen.outputs.watchlists.terminals import blocknew_record, register_block
+from npf_screen.outputs.watchlists.writer import (
+    FORMATS,
+    commit,
+    plan_watchlist,
+    write_candidates,
+    write_watchlist,
+)
 
 # Shenzhen main board, ChiNext, Shanghai, STAR, Beijing (old 8xxxxx and new 920xxx), Shenzhen 002.
 CODES = ["000001", "300750", "600519", "688981", "830799", "920001", "002594"]

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="npf-screen",
         description="Screen China's A-share market against the 新质生产力 theme rules, with evidence.",
     )
-    from .. import __version__
+    from npf_screen.core.version import __version__
 
     parser.add_argument("--version", action="version", version=f"npf-screen {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (``npf-screen`` calls ``sys.exit`` on it)."""
-    from ..errors import NpfScreenError
+    from npf_screen.core.errors import NpfScreenError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,5 +1,5 @@
 import sys
 
-from . import main
+from npf_screen.cli import main
 
 sys.exit(main())

@@ -23,9 +23,9 @@ TESTED_AKSHARE = "1.19.5"
 
 def _probes(source: Any) -> list[tuple[str, str, Callable[[], Any]]]:
     """(endpoint, cost, thunk) for each probe; thunks return a note or raise."""
-    from ..fetch import report_quarters
-    from ..sources import transform as tf
-    from ..sources.aliases import CLIST_PARAMS, CLIST_URL
+    from npf_screen.fetch.api import report_quarters
+    from npf_screen.sources import transform as tf
+    from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL
 
     quarter = report_quarters(dt.date.today())[1]
     state: dict[str, Any] = {}
@@ -106,7 +106,7 @@ def _local_report(cache_dir: str | None) -> list[str]:
     import importlib.metadata
     import importlib.util
 
-    from ..snapshots import FRESHNESS, SnapshotStore, resolve_cache_dir
+    from npf_screen.fetch.snapshots import FRESHNESS, SnapshotStore, resolve_cache_dir
 
     lines = []
     try:  # read the installed version without importing akshare (only the adapter imports it)
@@ -144,7 +144,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     print("\n".join(_local_report(args.cache_dir)))
     if not args.live:
         return 0
-    from ..sources import AkshareSource
+    from npf_screen.sources.akshare_source import AkshareSource
 
     table = run_probes(AkshareSource.default())
     sys.stdout.write("\n" + table.to_string(index=False) + "\n")

@@ -12,8 +12,8 @@ EXIT_PARTIAL = 3
 
 def run_pull(args: argparse.Namespace) -> int:
     """Pull, print a one-paragraph summary, and return 0 (complete), 3 (partial) or 1 (no snapshot)."""
-    from ..errors import SourceError
-    from ..fetch import EXPECTED_FIELDS, pull
+    from npf_screen.core.errors import SourceError
+    from npf_screen.fetch.api import EXPECTED_FIELDS, pull
 
     progress = False if args.quiet else None
     try:

@@ -19,9 +19,9 @@ _LINES = ("choke_point", "regional", "emerging", "future")
 
 
 def _screen(args: argparse.Namespace) -> Any:
-    from ..engine import screen
-    from ..rules_loader import load_themes
-    from ..universe import load_sample, load_universe
+    from npf_screen.rules.loader import load_themes
+    from npf_screen.screening.engine import screen
+    from npf_screen.universe.loader import load_sample, load_universe
 
     universe = load_universe(args.universe) if args.universe else load_sample()
     themes = load_themes(args.rules or None)
@@ -31,15 +31,15 @@ def _screen(args: argparse.Namespace) -> Any:
 def _history(args: argparse.Namespace) -> Any:
     from pathlib import Path
 
-    from ..errors import NpfScreenError
-    from ..runs import RunHistory, default_history_dir
+    from npf_screen.core.errors import NpfScreenError
+    from npf_screen.runs.runner import RunHistory, default_history_dir
 
     if args.history_dir:
         return RunHistory(args.history_dir)
     if not args.screen:
         raise NpfScreenError("--run needs the screen: --screen NAME_OR_FILE or --history-dir DIR")
     if args.screen.endswith(".toml") or Path(args.screen).is_file():
-        from ..definitions import load_definition
+        from npf_screen.runs.definitions import load_definition
 
         definition = load_definition(args.screen)
         return RunHistory(definition.history_dir or default_history_dir(definition.name))
@@ -47,8 +47,8 @@ def _history(args: argparse.Namespace) -> Any:
 
 
 def _run_data(args: argparse.Namespace) -> Any:
-    from ..errors import NpfScreenError
-    from ..report import from_run
+    from npf_screen.core.errors import NpfScreenError
+    from npf_screen.outputs.report import from_run
 
     given = {"--sample": args.sample, "--universe": args.universe, "--theme": args.theme,
              "--line": args.line, "--rules": args.rules}  # fmt: skip
@@ -60,8 +60,8 @@ def _run_data(args: argparse.Namespace) -> Any:
 
 def run_report(args: argparse.Namespace) -> int:
     """Screen (or load a recorded run) and write the HTML report."""
-    from ..errors import OutputError
-    from ..report import write_report
+    from npf_screen.core.errors import OutputError
+    from npf_screen.outputs.report import write_report
 
     if args.top is not None and args.top < 1:
         raise OutputError(f"--top must be at least 1, not {args.top}")

@@ -10,9 +10,9 @@ __all__ = ["register"]
 
 def run_review(args: argparse.Namespace) -> int:
     """Screen, fit the theme's affinity and list the best non-candidates (or the whole ranking)."""
-    from ..affinity import affinity_ranking
-    from ..errors import UsageError
-    from .screen_cmd import _emit, _screen
+    from npf_screen.cli.screen_cmd import _emit, _screen
+    from npf_screen.core.errors import UsageError
+    from npf_screen.ml.affinity import affinity_ranking
 
     if args.top < 1:
         raise UsageError(f"--top {args.top}: give a positive number of companies, e.g. --top 20")
@@ -32,8 +32,8 @@ def run_review(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the review command."""
-    from ..output import TABLE_FORMATS
-    from .screen_cmd import _add_rules, _add_universe
+    from npf_screen.cli.screen_cmd import _add_rules, _add_universe
+    from npf_screen.outputs.table_writer import TABLE_FORMATS
 
     review = subparsers.add_parser(
         "review",

@@ -32,9 +32,9 @@ def _date(text: str) -> dt.date:
 
 def run_run(args: argparse.Namespace) -> int:
     """Run a screen definition once."""
-    from ..definitions import load_definition
-    from ..errors import DefinitionError, RuleError, RunLockedError, UnknownThemeError
-    from ..runs import EXIT_DEFINITION, EXIT_FAILURE, EXIT_LOCKED, run_screen
+    from npf_screen.core.errors import DefinitionError, RuleError, RunLockedError, UnknownThemeError
+    from npf_screen.runs.definitions import load_definition
+    from npf_screen.runs.runner import EXIT_DEFINITION, EXIT_FAILURE, EXIT_LOCKED, run_screen
 
     def fail(code: int, kind: str, exc: BaseException) -> int:
         print(f"npf-screen run: {kind}: {exc}", file=sys.stderr)
@@ -61,14 +61,14 @@ def run_run(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> Any:
     """The RunHistory named by --history-dir, --screen (file or name) or the only screen there is."""
-    from ..errors import NpfScreenError
-    from ..runs import RunHistory, default_history_dir
+    from npf_screen.core.errors import NpfScreenError
+    from npf_screen.runs.runner import RunHistory, default_history_dir
 
     if args.history_dir:
         return RunHistory(args.history_dir)
     screen = args.screen
     if screen and (screen.endswith(".toml") or Path(screen).is_file()):
-        from ..definitions import load_definition
+        from npf_screen.runs.definitions import load_definition
 
         definition = load_definition(screen)
         return RunHistory(definition.history_dir or default_history_dir(definition.name))
@@ -85,7 +85,7 @@ def _history(args: argparse.Namespace) -> Any:
 
 
 def _emit(frame: Any, fmt: str) -> None:
-    from ..output import write_table
+    from npf_screen.outputs.table_writer import write_table
 
     sys.stdout.write(write_table(frame, fmt) or "")
 
@@ -98,7 +98,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Compare the members of two runs."""
-    from ..runs import diff_runs
+    from npf_screen.runs.runner import diff_runs
 
     history = _history(args)
     a, b = history.load(args.run_a), history.load(args.run_b)

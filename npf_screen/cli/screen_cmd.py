@@ -17,7 +17,7 @@ def _add_rules(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_universe(parser: argparse.ArgumentParser) -> None:
-    from .snapshots_cmd import add_snapshot_options
+    from npf_screen.cli.snapshots_cmd import add_snapshot_options
 
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--sample", action="store_true", help="screen the bundled sample universe (default)")
@@ -32,16 +32,16 @@ def _add_universe(parser: argparse.ArgumentParser) -> None:
 
 
 def _themes(args: argparse.Namespace) -> Any:
-    from ..rules_loader import load_themes
+    from npf_screen.rules.loader import load_themes
 
     return load_themes(args.rules or None)
 
 
 def _universe(args: argparse.Namespace) -> tuple[Any, str | None, Any]:
     """(universe, snapshot id or None, revenue composition or None) as the options ask."""
-    from ..errors import UsageError
-    from ..universe import load_sample, load_universe
-    from .snapshots_cmd import snapshot_universe
+    from npf_screen.cli.snapshots_cmd import snapshot_universe
+    from npf_screen.core.errors import UsageError
+    from npf_screen.universe.loader import load_sample, load_universe
 
     if (args.offline or args.snapshot) and (args.sample or args.universe):
         raise UsageError("--offline/--snapshot screen a snapshot; drop --sample/--universe")
@@ -56,7 +56,7 @@ def _universe(args: argparse.Namespace) -> tuple[Any, str | None, Any]:
 def _revenue(args: argparse.Namespace, snapshot_id: str | None) -> Any:
     import pandas as pd
 
-    from ..errors import UsageError
+    from npf_screen.core.errors import UsageError
 
     if args.revenue:
         from pathlib import Path
@@ -72,8 +72,8 @@ def _revenue(args: argparse.Namespace, snapshot_id: str | None) -> Any:
         return reader(path)
     if snapshot_id is None:
         return None
-    from ..errors import SnapshotError
-    from ..snapshots import SnapshotStore, resolve_cache_dir
+    from npf_screen.core.errors import SnapshotError
+    from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
 
     try:
         return SnapshotStore(resolve_cache_dir(args.cache_dir)).load_composition(snapshot_id)
@@ -82,14 +82,14 @@ def _revenue(args: argparse.Namespace, snapshot_id: str | None) -> Any:
 
 
 def _screen(args: argparse.Namespace, **narrow: Any) -> Any:
-    from ..engine import screen
+    from npf_screen.screening.engine import screen
 
     universe, snapshot_id, revenue = _universe(args)
     return screen(universe, _themes(args), snapshot_id=snapshot_id, revenue=revenue, **narrow)
 
 
 def _emit(frame: Any, fmt: str, path: str | None) -> None:
-    from ..output import write_table
+    from npf_screen.outputs.table_writer import write_table
 
     text = write_table(frame, fmt, path)
     if text is not None:
@@ -118,11 +118,11 @@ def run_screen(args: argparse.Namespace) -> int:
             frame = frame.drop(columns=["theme_name", "line"])
         _emit(frame, args.format, args.output)
         return 0
-    from ..errors import OutputError
+    from npf_screen.core.errors import OutputError
 
     if args.output is None:
         raise OutputError(f"--format {args.format} writes a file: give it a path with -o PATH")
-    from ..watchlists import write_candidates
+    from npf_screen.outputs.watchlists.writer import write_candidates
 
     evidence = result.evidence if args.format == "xlsx" else None
     write_candidates(
@@ -156,7 +156,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the themes, screen and explain commands."""
-    from ..output import TABLE_FORMATS
+    from npf_screen.outputs.table_writer import TABLE_FORMATS
 
     lines = ("choke_point", "regional", "emerging", "future")
     themes = subparsers.add_parser("themes", help="list themes (id, name, line, number of terms)")

@@ -23,14 +23,14 @@ def snapshot_universe(args: argparse.Namespace) -> tuple[Any, str] | None:
     """The universe and snapshot id that ``--offline`` / ``--snapshot`` ask for, else ``None``."""
     if not (getattr(args, "offline", False) or getattr(args, "snapshot", None)):
         return None
-    from ..fetch import load_snapshot
+    from npf_screen.fetch.api import load_snapshot
 
     return load_snapshot(getattr(args, "snapshot", None), getattr(args, "cache_dir", None))
 
 
 def run_snapshots(args: argparse.Namespace) -> int:
     """Print the snapshot table (newest first); with --prune, delete all but the newest KEEP."""
-    from ..snapshots import SnapshotStore, resolve_cache_dir
+    from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
 
     store = SnapshotStore(resolve_cache_dir(args.cache_dir))
     if args.prune is not None:

@@ -5,17 +5,3 @@ function names (the real akshare module by default, a fake in tests), calls it p
 (:mod:`.politeness`), validates each frame on arrival (:mod:`.checks`) and maps it with the pure
 transforms of :mod:`.transform`, reading akshare's columns only through :mod:`.aliases`.
 """
-
-from __future__ import annotations
-
-from .akshare_source import AkshareSource, CallRecord, DatasetResult, exchange_symbol
-from .politeness import Politeness, PolitenessPolicy
-
-__all__ = [
-    "AkshareSource",
-    "CallRecord",
-    "DatasetResult",
-    "Politeness",
-    "PolitenessPolicy",
-    "exchange_symbol",
-]

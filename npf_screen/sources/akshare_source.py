@@ -22,12 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import SchemaDriftError, SourceError, UpstreamRefusedError
-from . import transform as tf
-from .aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
-from .checks import check_frame, looks_like_board_codes
-from .politeness import Politeness
-from .real_akshare import RealAkshare, silence
+from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError
+from npf_screen.sources import transform as tf
+from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
+from npf_screen.sources.checks import check_frame, looks_like_board_codes
+from npf_screen.sources.politeness import Politeness
+from npf_screen.sources.real_akshare import RealAkshare, silence
 
 __all__ = ["SOURCE_ENV_VAR", "AkshareSource", "CallRecord", "DatasetResult", "exchange_symbol"]
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from .endpoint_spec import EndpointSpec, RangeCheck
-from .endpoint_spec import column_names as _cols
-from .endpoint_spec import paged_requests as _pages
+from npf_screen.sources.endpoint_spec import EndpointSpec, RangeCheck
+from npf_screen.sources.endpoint_spec import column_names as _cols
+from npf_screen.sources.endpoint_spec import paged_requests as _pages
 
 __all__ = [
     "CLIST_FIELDS",

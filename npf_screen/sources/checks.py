@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import SchemaDriftError
-from .endpoint_spec import EndpointSpec, RangeCheck
+from npf_screen.core.errors import SchemaDriftError
+from npf_screen.sources.endpoint_spec import EndpointSpec, RangeCheck
 
 __all__ = ["check_frame", "column_drift", "looks_like_board_codes", "to_number"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..regions import normalize_province
-from .aliases import ENDPOINTS
+from npf_screen.sources.aliases import ENDPOINTS
+from npf_screen.universe.regions import normalize_province
 
 __all__ = [
     "MISSING_TEXT",
@@ -51,7 +51,7 @@ def clean_code(values: pd.Series) -> pd.Series:
 
 
 def clean_province(values: pd.Series) -> pd.Series:
-    """Canonical province names (see :func:`npf_screen.regions.normalize_province`)."""
+    """Canonical province names (see :func:`npf_screen.universe.regions.normalize_province`)."""
     return clean_text(values).map(normalize_province, na_action="ignore").astype("string")
 
 

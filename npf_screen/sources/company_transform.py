@@ -11,8 +11,8 @@ import re
 
 import pandas as pd
 
-from ..regions import normalize_province
-from .cleaning import MISSING_TEXT, raw_columns
+from npf_screen.sources.cleaning import MISSING_TEXT, raw_columns
+from npf_screen.universe.regions import normalize_province
 
 __all__ = [
     "COMPOSITION_COLUMNS",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import SchemaDriftError, SourceError, UpstreamRefusedError
+from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError
 
 __all__ = [
     "DRIFT",

@@ -15,11 +15,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..schema import CANONICAL_COLUMNS, exchange_of, to_canonical
-from .aliases import SW_LEVEL1_BY_PREFIX
-from .checks import to_number
-from .cleaning import clean_code, clean_province, clean_text, parse_dates, renamed
-from .company_transform import (
+from npf_screen.sources.aliases import SW_LEVEL1_BY_PREFIX
+from npf_screen.sources.checks import to_number
+from npf_screen.sources.cleaning import clean_code, clean_province, clean_text, parse_dates, renamed
+from npf_screen.sources.company_transform import (
     COMPOSITION_COLUMNS,
     TEXT_CACHE_COLUMNS,
     city_from_address,
@@ -27,6 +26,7 @@ from .company_transform import (
     ths_text,
     zygc_composition,
 )
+from npf_screen.universe.schema import CANONICAL_COLUMNS, exchange_of, to_canonical
 
 __all__ = [
     "ASSEMBLY_ORDER",

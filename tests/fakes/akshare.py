@@ -13,7 +13,7 @@ from .quotes import QuotesMixin
 
 
 class FakeAkshare(ExchangeListsMixin, QuotesMixin, DatacenterMixin, PerCompanyMixin):
-    """Stands in for the ``akshare`` module behind :class:`npf_screen.sources.AkshareSource`.
+    """Stands in for the ``akshare`` module behind :class:`npf_screen.sources.akshare_source.AkshareSource`.
 
     Parameters
     ----------
@@ -46,7 +46,8 @@ class FakeAkshare(ExchangeListsMixin, QuotesMixin, DatacenterMixin, PerCompanyMi
 
 def make_source(fake: FakeAkshare | None = None, **fake_options: Any) -> Any:
     """An AkshareSource over a fake: no sleeping, row floors scaled to the fake market's size."""
-    from npf_screen.sources import AkshareSource, Politeness, PolitenessPolicy
+    from npf_screen.sources.akshare_source import AkshareSource
+    from npf_screen.sources.politeness import Politeness, PolitenessPolicy
 
     fake = fake if fake is not None else FakeAkshare(**fake_options)
     scale = min(1.0, len(fake.market) / 5450) * 0.9

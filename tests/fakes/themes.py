@@ -32,8 +32,8 @@ terms = ["卫星", "火箭"]
 
 def test_themes() -> Any:
     """Two small themes, independent of the bundled seeds."""
-    from npf_screen.rules import ThemeSet
-    from npf_screen.rules_loader import parse_rule_text
+    from npf_screen.rules.loader import parse_rule_text
+    from npf_screen.rules.model import ThemeSet
 
     themes, problems = parse_rule_text(THEMES_TOML, "<test themes>")
     assert not problems, problems

@@ -1,0 +1,4 @@
+"""Matching, scoring and the screen itself: Aho-Corasick matching (:mod:`.matching`), columnar scoring
+(:mod:`.scoring`), revenue exposure (:mod:`.exposure`), :func:`screen` (:mod:`.engine`) and its result and
+explanations (:mod:`.results`, :mod:`.explanation`). It may import core, universe and rules.
+"""

@@ -1,0 +1,82 @@
+"""The screen: score every company of a universe against every theme, with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import pandas as pd
+
+from npf_screen.core.gc_pause import gc_paused
+from npf_screen.rules.model import ThemeSet
+from npf_screen.screening.matching import compile_rules, find_hits, prepare_texts
+from npf_screen.screening.results import ScreenResult
+from npf_screen.screening.scoring import score_pairs
+from npf_screen.universe.schema import CANONICAL_COLUMNS, to_canonical
+
+__all__ = ["screen"]
+
+
+def screen(
+    universe: pd.DataFrame,
+    themes: ThemeSet | None = None,
+    *,
+    theme_ids: Iterable[str] | None = None,
+    lines: Iterable[str] | None = None,
+    snapshot_id: str | None = None,
+    revenue: pd.DataFrame | None = None,
+    share_unit: Literal["fraction", "percent", "auto"] = "fraction",
+) -> ScreenResult:
+    """Score every company in ``universe`` against every theme and collect the evidence.
+
+    Parameters
+    ----------
+    universe : pandas.DataFrame
+        A canonical company table (:func:`load_sample`, :func:`load_universe`, a snapshot). Other
+        layouts are mapped with :func:`npf_screen.universe.schema.to_canonical` first.
+    themes : ThemeSet, optional
+        The themes to screen; default :func:`load_themes` (the bundled seeds).
+    theme_ids, lines : iterable of str, optional
+        Narrow ``themes`` to these ids and/or investment lines.
+    snapshot_id : str, optional
+        The data snapshot the universe came from, recorded in the result.
+    revenue : pandas.DataFrame, optional
+        Revenue composition (code, report_date, product, revenue, share); adds an ``exposure``
+        column and 0-point ``exposure`` evidence rows, scores unchanged (:mod:`npf_screen.screening.exposure`).
+    share_unit : {"fraction", "percent", "auto"}
+        Unit of ``revenue["share"]``.
+
+    Returns
+    -------
+    ScreenResult
+        Candidates, scores, evidence, explanations.
+
+    Examples
+    --------
+    >>> from npf_screen import load_sample, screen
+    >>> result = screen(load_sample(), lines=["choke_point"])
+    >>> top = result.top(3, theme="cp_lithography")
+    >>> list(top.columns[:5])
+    ['code', 'name', 'theme', 'score', 'rank']
+    """
+    if themes is None:
+        from npf_screen.rules.loader import load_themes
+
+        themes = load_themes()
+    if theme_ids or lines:
+        themes = themes.select(theme_ids, lines)
+    if list(universe.columns) != list(CANONICAL_COLUMNS):
+        universe = to_canonical(universe)
+    if not universe.index.equals(pd.RangeIndex(len(universe))):  # positions are the company keys
+        universe = universe.reset_index(drop=True)
+    rules = compile_rules(themes)
+    with gc_paused():
+        texts = prepare_texts(universe)
+        hits = find_hits(rules, texts)
+        scored = score_pairs(themes, rules, texts, universe, hits)
+    exposure = None
+    if revenue is not None:
+        from npf_screen.screening.exposure import revenue_exposure
+
+        exposure = revenue_exposure(revenue, themes, share_unit=share_unit)
+    return ScreenResult(universe, themes, scored, rules, texts, snapshot_id=snapshot_id, exposure=exposure)

@@ -1,0 +1,344 @@
+"""Finding rule terms in company texts: one Aho-Corasick automaton over every term of every theme.
+
+:func:`compile_rules` turns a :class:`~npf_screen.rules.model.ThemeSet` into flat numeric tables (which
+term earns which theme how many points in which field) plus the automaton. :func:`prepare_texts`
+folds a universe's texts into one string per field; :func:`find_hits` scans each field once (in
+Rust, via ``ahocorasick_rs``) and reports the first occurrence of every term per (company, field).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+import weakref
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import ahocorasick_rs
+import numpy as np
+import pandas as pd
+
+from npf_screen.rules.model import FIELDS, ThemeSet, normalize_term
+from npf_screen.universe.schema import INDUSTRY_COLUMNS
+
+__all__ = [
+    "CompiledRules",
+    "JoinTable",
+    "PreparedTexts",
+    "StringTable",
+    "company_labels",
+    "compile_rules",
+    "find_hits",
+    "hit_key",
+    "label_hits",
+    "normalize_label",
+    "prepare_texts",
+]
+
+FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
+_LEVEL_MARK = re.compile(r"(?<=[^\x00-\x7f])(iii|ii)$")
+_LABEL_SPLIT = re.compile(r"[,，;；|]")
+# Industry and concept labels live in separate namespaces: an industry rule never matches a concept.
+_INDUSTRY, _CONCEPT = "industry:", "concept:"
+_SEPARATOR = "\x00"
+_ASCII_ALNUM = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
+    _ASCII_ALNUM[ord(_c)] = True
+
+
+@functools.lru_cache(maxsize=65536)
+def normalize_label(label: str) -> str:
+    """Fold an industry or concept label: NFKC, lower case, no trailing level mark (Ⅱ, Ⅲ).
+
+    Examples
+    --------
+    >>> normalize_label("半导体设备Ⅲ"), normalize_label("银行Ⅱ")
+    ('半导体设备', '银行')
+    """
+    return _LEVEL_MARK.sub("", normalize_term(label))
+
+
+class StringTable:
+    """Interns strings as small integer codes, so scoring tables stay numeric."""
+
+    def __init__(self, initial: tuple[str, ...] = ("",)) -> None:
+        self.values: list[str] = list(initial)
+        self._codes = {v: i for i, v in enumerate(self.values)}
+
+    def code(self, value: str) -> int:
+        """The code of ``value``, adding it when new."""
+        found = self._codes.get(value)
+        if found is None:
+            found = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """Object array of the strings behind ``codes``."""
+        return np.asarray(self.values, dtype=object)[codes]
+
+
+@dataclass(frozen=True)
+class JoinTable:
+    """Rule rows sorted by an integer key, for fast many-to-many joins against hit keys."""
+
+    keys: np.ndarray
+    columns: dict[str, np.ndarray]
+
+    @classmethod
+    def build(
+        cls, rows: list[tuple], names: list[str], key: Callable[[dict[str, np.ndarray]], np.ndarray]
+    ) -> JoinTable:
+        """Rows (tuples in ``names`` order) keyed by ``key(columns)``; floats for raw/penalty, else int."""
+        data = np.array(rows, dtype="float64").reshape(-1, len(names))
+        columns = {
+            n: data[:, i] if n in ("raw", "penalty") else data[:, i].astype("int64")
+            for i, n in enumerate(names)
+        }
+        keys = key(columns)
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], {n: v[order] for n, v in columns.items()})
+
+    def join(self, left_keys: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Every (left row, rule row) with equal keys: the left row indices and the rule columns."""
+        lo = np.searchsorted(self.keys, left_keys, "left")
+        counts = np.searchsorted(self.keys, left_keys, "right") - lo
+        left = np.repeat(np.arange(len(left_keys)), counts)
+        offset = np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
+        right = np.repeat(lo, counts) + offset
+        return left, {n: v[right] for n, v in self.columns.items()}
+
+
+def hit_key(term: np.ndarray, field: np.ndarray) -> np.ndarray:
+    """The join key of a (term, field) hit."""
+    return term * len(FIELDS) + field
+
+
+@dataclass(frozen=True)
+class CompiledRules:
+    """A theme set flattened for fast matching. Built once per :class:`ThemeSet` and cached."""
+
+    theme_ids: tuple[str, ...]
+    terms: tuple[str, ...]  # keyword terms first, then industry/concept labels (one key space), folded
+    term_labels: tuple[str, ...]  # the same keys as first spelled in the rules, for display
+    n_keyword_terms: int
+    matcher: ahocorasick_rs.AhoCorasick | None
+    bound_left: np.ndarray  # per keyword term: its first character is ASCII alphanumeric
+    bound_right: np.ndarray
+    keyword_rows: JoinTable  # by (term, field): theme, raw, group
+    exclusion_rows: JoinTable  # by (term, field): theme, exclusion, penalty, veto, reason (code)
+    region_rows: JoinTable  # by (term, field): theme
+    label_rows: JoinTable  # by label key: kind (0 industry, 1 concept, 2 exclusion), theme, raw, exclusion, …
+    label_ids: dict[str, int]  # "industry:<label>" / "concept:<label>" → key in ``terms``
+    strings: StringTable  # group labels and exclusion reasons
+    max_per_field: np.ndarray  # per theme
+    min_score: np.ndarray  # per theme
+
+
+_CACHE: weakref.WeakKeyDictionary[ThemeSet, CompiledRules] = weakref.WeakKeyDictionary()
+
+
+def _by_hit(columns: dict[str, np.ndarray]) -> np.ndarray:
+    return hit_key(columns["term"], columns["field"])
+
+
+def compile_rules(themes: ThemeSet) -> CompiledRules:
+    """Flatten ``themes`` into numeric match tables and an automaton (cached per ThemeSet object)."""
+    cached = _CACHE.get(themes)
+    if cached is not None:
+        return cached
+    term_ids: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    strings = StringTable()
+
+    def tid(term: str) -> int:
+        key = normalize_term(term)
+        spelling.setdefault(key, term.strip())
+        return term_ids.setdefault(key, len(term_ids))
+
+    keyword, exclusion, region, labels = [], [], [], []
+    n_exclusions = 0
+    for t_idx, theme in enumerate(themes):
+        for group in theme.keywords:
+            group_code = strings.code(group.label)
+            for term in group.terms:
+                for field in group.fields:
+                    raw = group.weight * theme.field_weight(field)
+                    keyword.append((tid(term), FIELD_INDEX[field], t_idx, raw, group_code))
+        for label in theme.industries:
+            labels.append((_INDUSTRY + normalize_label(label), 0, t_idx, theme.industry_weight, -1, 0.0, 0))
+        for label in theme.concepts:
+            labels.append((_CONCEPT + normalize_label(label), 1, t_idx, theme.concept_weight, -1, 0.0, 0))
+        for excl in theme.exclusions:
+            reason = strings.code(excl.reason)
+            for term in excl.terms:
+                for field in excl.fields:
+                    row = (tid(term), FIELD_INDEX[field], t_idx, n_exclusions, excl.penalty, int(excl.veto))
+                    exclusion.append((*row, reason))
+            for label in excl.industries:
+                key = _INDUSTRY + normalize_label(label)
+                labels.append((key, 2, t_idx, 0.0, n_exclusions, excl.penalty, int(excl.veto)))
+            n_exclusions += 1
+        if theme.region is not None:
+            for term in theme.region.terms:
+                for field in theme.region.text_fields:
+                    region.append((tid(term), FIELD_INDEX[field], t_idx))
+    n_keyword_terms = len(term_ids)
+    label_ids: dict[str, int] = {}
+    for key in dict.fromkeys(row[0] for row in labels):
+        label_ids[key] = n_keyword_terms + len(label_ids)
+    keyword_terms = list(term_ids)
+    compiled = CompiledRules(
+        theme_ids=tuple(themes.ids),
+        terms=(*keyword_terms, *(key.split(":", 1)[1] for key in label_ids)),
+        term_labels=(*(spelling[t] for t in keyword_terms), *(key.split(":", 1)[1] for key in label_ids)),
+        n_keyword_terms=n_keyword_terms,
+        matcher=ahocorasick_rs.AhoCorasick(keyword_terms) if keyword_terms else None,
+        bound_left=np.array([_is_alnum(t[0]) for t in keyword_terms], dtype=bool),
+        bound_right=np.array([_is_alnum(t[-1]) for t in keyword_terms], dtype=bool),
+        keyword_rows=JoinTable.build(keyword, ["term", "field", "theme", "raw", "group"], _by_hit),
+        exclusion_rows=JoinTable.build(
+            exclusion, ["term", "field", "theme", "exclusion", "penalty", "veto", "reason"], _by_hit
+        ),
+        region_rows=JoinTable.build(region, ["term", "field", "theme"], _by_hit),
+        label_rows=JoinTable.build(
+            [(label_ids[r[0]], *r[1:]) for r in labels],
+            ["term", "kind", "theme", "raw", "exclusion", "penalty", "veto"],
+            lambda c: c["term"],
+        ),
+        label_ids=label_ids,
+        strings=strings,
+        max_per_field=np.array([t.max_per_field for t in themes], dtype="float64"),
+        min_score=np.array([t.min_score for t in themes], dtype="float64"),
+    )
+    _CACHE[themes] = compiled
+    return compiled
+
+
+def _is_alnum(char: str) -> bool:
+    return ord(char) < 128 and bool(_ASCII_ALNUM[ord(char)])
+
+
+@dataclass(frozen=True)
+class PreparedTexts:
+    """A universe's searchable texts, one string per field with the companies' texts separated by NUL.
+
+    ``folded`` is NFKC + lower case (what rules match); ``display`` the NFKC text with case kept
+    (what snippets show); ``offsets[field][i]`` is where company ``i``'s text starts.
+    """
+
+    folded: dict[str, str]
+    display: dict[str, list[str]]
+    offsets: dict[str, np.ndarray]
+    label_company: np.ndarray  # company of each (company, label) pair
+    label_code: np.ndarray  # index into ``label_values`` of each pair
+    label_values: list[str]  # distinct "industry:<label>" / "concept:<label>" keys
+
+
+def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
+    """The field's text per company, NFKC-folded (ASCII text is already in that form)."""
+    if field == "industry":  # all classifications, " / "-joined (empty levels leave an empty slot)
+        joined = universe[INDUSTRY_COLUMNS[0]].fillna("").to_numpy(dtype=object)
+        for column in INDUSTRY_COLUMNS[1:]:
+            joined = joined + " / " + universe[column].fillna("").to_numpy(dtype=object)
+        values = joined.tolist()
+    else:
+        values = [v if isinstance(v, str) else "" for v in universe[field].astype("object").tolist()]
+    return [v if v.isascii() else unicodedata.normalize("NFKC", v) for v in values]
+
+
+def company_labels(universe: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every (company row, label key) pair: industry labels of all classifications as
+    ``industry:<label>`` and concept labels as ``concept:<label>``, folded by :func:`normalize_label`."""
+    companies: list[np.ndarray] = []
+    keys: list[np.ndarray] = []
+    for column in INDUSTRY_COLUMNS:
+        codes, uniques = pd.factorize(universe[column])
+        folded = np.array([_INDUSTRY + normalize_label(str(u)) for u in uniques], dtype=object)
+        present = np.flatnonzero(codes >= 0)
+        companies.append(present)
+        keys.append(folded[codes[present]] if len(folded) else np.array([], dtype=object))
+    parts = universe["concepts"].reset_index(drop=True).str.split(_LABEL_SPLIT.pattern, regex=True).explode()
+    parts = parts[parts.notna() & (parts.str.strip() != "")]
+    codes, uniques = pd.factorize(parts)
+    folded = np.array([_CONCEPT + normalize_label(str(u)) for u in uniques], dtype=object)
+    companies.append(parts.index.to_numpy(dtype="int64"))
+    keys.append(folded[codes] if len(folded) else np.array([], dtype=object))
+    return np.concatenate(companies).astype("int64"), np.concatenate(keys)
+
+
+def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
+    """Fold a canonical universe's texts for matching, one joined string per field."""
+    folded: dict[str, str] = {}
+    display: dict[str, list[str]] = {}
+    offsets: dict[str, np.ndarray] = {}
+    for field in FIELDS:
+        parts = _field_values(universe, field)
+        joined = _SEPARATOR.join(parts)
+        lower = joined.lower()
+        if len(lower) != len(joined):  # a rare character whose lower case is longer: fold per company
+            lower = _SEPARATOR.join(part.lower()[: len(part)].ljust(len(part)) for part in parts)
+        starts = np.zeros(len(parts) + 1, dtype="int64")
+        np.cumsum([len(p) + 1 for p in parts], out=starts[1:])
+        folded[field], display[field], offsets[field] = lower, parts, starts
+    label_company, label_key = company_labels(universe)
+    label_code, label_values = pd.factorize(label_key)
+    return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values))
+
+
+def label_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
+    """Companies carrying a label some rule names: columns company, term (the label's key)."""
+    lookup = np.array([rules.label_ids.get(v, -1) for v in texts.label_values], dtype="int64")
+    keys = lookup[texts.label_code] if len(lookup) else np.zeros(0, dtype="int64")
+    found = keys >= 0
+    frame = pd.DataFrame({"company": texts.label_company[found], "term": keys[found]})
+    return frame.drop_duplicates(ignore_index=True)
+
+
+def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
+    """Every term's first occurrence per (company, field): columns company, field, term, start.
+
+    ASCII-alphanumeric term edges only match at word boundaries (``eda`` not in ``schedule``).
+    """
+    parts = []
+    if rules.matcher is None:
+        return _no_hits()
+    matcher = rules.matcher
+    # The Rust matcher releases the GIL, so the fields are scanned on two threads.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scans = list(
+            pool.map(
+                lambda t: matcher.find_matches_as_indexes(t, overlapping=True) if t else [],
+                (texts.folded[f] for f in FIELDS),
+            )
+        )
+    for f_idx, (field, matches) in enumerate(zip(FIELDS, scans, strict=True)):
+        text = texts.folded[field]
+        if not matches:
+            continue
+        flat = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches))
+        term, start, end = flat.reshape(-1, 3).T
+        if rules.bound_left[term].any() or rules.bound_right[term].any():
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)
+            after = np.where(end < len(codes), codes[np.minimum(end, len(codes) - 1)], 0)
+            glued_left = rules.bound_left[term] & (before < 128) & _ASCII_ALNUM[before & 127]
+            glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
+            keep = ~(glued_left | glued_right)
+            term, start = term[keep], start[keep]
+        company = np.searchsorted(texts.offsets[field], start, side="right") - 1
+        order = np.lexsort((start, term, company))
+        company, term, start = company[order], term[order], start[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (company[1:] != company[:-1]) | (term[1:] != term[:-1])
+        company, term, start = company[first], term[first], start[first]
+        local = start - texts.offsets[field][company]
+        parts.append(pd.DataFrame({"company": company, "field": f_idx, "term": term, "start": local}))
+    return pd.concat(parts, ignore_index=True) if parts else _no_hits()
+
+
+def _no_hits() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("company", "field", "term", "start")})

@@ -1,0 +1,372 @@
+"""What a screen returns: candidates, scores, evidence and explanations, all as DataFrames."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from npf_screen.core.errors import UnknownCompanyError
+from npf_screen.core.gc_pause import gc_paused
+from npf_screen.rules.model import ThemeSet
+from npf_screen.screening.explanation import Explanation
+from npf_screen.screening.matching import CompiledRules, PreparedTexts
+from npf_screen.screening.scoring import EVIDENCE_FIELDS, KINDS, Scored
+
+if TYPE_CHECKING:
+    from npf_screen.screening.exposure import Exposure
+
+__all__ = ["Explanation", "ScreenResult"]
+
+CANDIDATE_COLUMNS = [
+    "code",
+    "name",
+    "theme",
+    "score",
+    "rank",
+    "theme_name",
+    "line",
+    "province",
+    "evidence_summary",
+]
+EVIDENCE_COLUMNS = ["code", "theme", "field", "term", "points", "kind", "group", "note", "snippet"]
+_SNIPPET_CONTEXT = 14
+
+
+def _snippet(text: str, start: int, length: int) -> str:
+    left = max(0, start - _SNIPPET_CONTEXT)
+    right = min(len(text), start + length + _SNIPPET_CONTEXT)
+    return (
+        ("…" if left else "")
+        + text[left:start]
+        + "【"
+        + text[start : start + length]
+        + "】"
+        + text[start + length : right]
+        + ("…" if right < len(text) else "")
+    )
+
+
+class ScreenResult:
+    """The outcome of :func:`npf_screen.screen`. Every table is a plain pandas DataFrame.
+
+    Attributes
+    ----------
+    universe : DataFrame
+        The canonical company table that was screened.
+    themes : ThemeSet
+        The themes screened.
+    snapshot_id : str or None
+        The data snapshot the universe came from, when known.
+    """
+
+    def __init__(
+        self,
+        universe: pd.DataFrame,
+        themes: ThemeSet,
+        scored: Scored,
+        rules: CompiledRules,
+        texts: PreparedTexts,
+        snapshot_id: str | None = None,
+        exposure: Exposure | None = None,
+    ) -> None:
+        self.universe = universe
+        self.exposure = exposure
+        self.themes = themes
+        self.snapshot_id = snapshot_id
+        self._scored = scored
+        self._scores = scored.scores
+        self._rules = rules
+        self._texts = texts
+        self._codes = universe["code"].to_numpy(dtype=object)
+        self._names = universe["name"].to_numpy(dtype=object)
+        self._theme_ids = np.array(themes.ids, dtype=object)
+
+    # ----------------------------------------------------------------- tables
+    @cached_property
+    def _ranked(self) -> pd.DataFrame:
+        """The numeric score table sorted by theme, qualified first, score desc, then support desc (the
+        evidence before the 100 cap, so that of two companies at 100 the better-evidenced comes first),
+        then code; with ranks."""
+        s = self._scores
+        company, theme = s["company"].to_numpy(), s["theme"].to_numpy()
+        qualified = s["qualified"].to_numpy()
+        support = s["support"].to_numpy()
+        order = np.lexsort((self._code_rank[company], -support, -s["score"].to_numpy(), ~qualified, theme))
+        ranked = s.iloc[order].reset_index(drop=True)
+        theme = ranked["theme"].to_numpy()
+        first = np.r_[0, np.flatnonzero(theme[1:] != theme[:-1]) + 1]
+        rank = np.arange(len(theme)) - np.repeat(first, np.diff(np.r_[first, len(theme)])) + 1
+        ranked["rank"] = np.where(ranked["qualified"].to_numpy(), rank, 0)
+        return ranked
+
+    @cached_property
+    def _code_rank(self) -> np.ndarray:
+        return np.argsort(np.argsort(self._codes.astype(str), kind="stable"), kind="stable")
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Every (company, theme) pair with any evidence: code, name, theme, score, positive,
+        support (positive points before the cap of 100; orders ties of score), qualified, rank (among
+        the qualified of the theme, 1 = best; 0 when not qualified)."""
+        r = self._ranked
+        company = r["company"].to_numpy()
+        out = pd.DataFrame(
+            {
+                "code": self._codes[company],
+                "name": self._names[company],
+                "theme": self._theme_ids[r["theme"].to_numpy()],
+                "score": r["score"].to_numpy(),
+                "positive": r["positive"].to_numpy(),
+                "support": r["support"].to_numpy(),
+                "qualified": r["qualified"].to_numpy(),
+                "rank": r["rank"].to_numpy(),
+            }
+        )
+        if self.exposure is None:
+            return out
+        from npf_screen.screening.exposure import exposure_scores
+
+        regional = {t.id for t in self.themes if t.region is not None}
+        names = pd.Series(self._names, index=self._codes)
+        return exposure_scores(out, self.exposure, names=names, no_extra=regional, theme_ids=self.themes.ids)
+
+    def _term_text(self, term: np.ndarray, word: np.ndarray) -> np.ndarray:
+        """The words of evidence rows: the rule term (as spelled) for a term key, else the interned word."""
+        labels = np.asarray([*self._rules.term_labels, ""], dtype=object)  # key -1 → the trailing ""
+        return np.where(term >= 0, labels[term], self._scored.words.decode(word))
+
+    @cached_property
+    def _decoded(self) -> pd.DataFrame:
+        """Evidence rows with their strings decoded, without snippets (cheap)."""
+        e = self._scored.evidence
+        return pd.DataFrame(
+            {
+                "code": self._codes[e["company"].to_numpy()],
+                "theme": self._theme_ids[e["theme"].to_numpy()],
+                "field": np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()],
+                "term": self._term_text(e["term"].to_numpy(), e["word"].to_numpy()),
+                "points": e["points"].to_numpy(),
+                "kind": np.asarray(KINDS, dtype=object)[e["kind"].to_numpy()],
+                "group": self._rules.strings.decode(e["group"].to_numpy()),
+                "note": self._scored.notes.decode(e["note"].to_numpy()),
+            }
+        )
+
+    @cached_property
+    def evidence(self) -> pd.DataFrame:
+        """Evidence rows: code, theme, field, term, points, kind, group, note, snippet.
+
+        For every (code, theme) the points add up to its score. ``kind`` is keyword, industry,
+        concept, region, gate, filter, veto or penalty; ``group`` the keyword group's label; the
+        snippet shows the matched term as 【term】 in its text.
+        """
+        e = self._scored.evidence
+        decoded = self._decoded
+        start = e["start"].to_numpy()
+        found = np.flatnonzero(start >= 0)  # rows that point into a text
+        snippets = np.full(len(e), "", dtype=object)
+        with gc_paused():
+            snippets[found] = self._snippets(e, found, start)
+        out = decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
+        if self.exposure is None:
+            return out
+        from npf_screen.screening.exposure import exposure_evidence, merge_evidence
+
+        rows = exposure_evidence(self.scores, self.exposure)
+        return merge_evidence(out, rows, self.universe["code"], self.themes.ids)
+
+    def _snippets(self, e: pd.DataFrame, found: np.ndarray, start: np.ndarray) -> list[str]:
+        display = self._texts.display
+        names = list(EVIDENCE_FIELDS)
+        lengths = np.array([len(t) for t in self._rules.terms], dtype="int64")  # folded, as matched
+        return [
+            _snippet(display[names[f]][c], s, n)
+            for c, f, s, n in zip(
+                e["company"].to_numpy()[found].tolist(),
+                e["field"].to_numpy()[found].tolist(),
+                start[found].tolist(),
+                lengths[e["term"].to_numpy()[found]].tolist(),
+                strict=True,
+            )
+        ]
+
+    @cached_property
+    def candidates(self) -> pd.DataFrame:
+        """One row per qualified (company, theme), ranked within each theme: code, name, theme, score,
+        rank, theme_name, line, province, evidence_summary."""
+        r = self._ranked[self._ranked["qualified"].to_numpy()]
+        company, theme = r["company"].to_numpy(), r["theme"].to_numpy()
+        themes = list(self.themes)
+        out = pd.DataFrame(
+            {
+                "code": self._codes[company],
+                "name": self._names[company],
+                "theme": self._theme_ids[theme],
+                "score": r["score"].to_numpy(),
+                "rank": r["rank"].to_numpy(),
+                "theme_name": np.array([t.name for t in themes], dtype=object)[theme],
+                "line": np.array([t.line for t in themes], dtype=object)[theme],
+                "province": self.universe["province"].to_numpy(dtype=object)[company],
+                "evidence_summary": self._summaries(company, theme),
+            },
+            columns=CANDIDATE_COLUMNS,
+        )
+        if self.exposure is None:
+            return out
+        return out.merge(self.scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left")
+
+    def _summaries(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
+        """'term[field +points]; …' of the three best rows of each given (company, theme) pair."""
+        with gc_paused():
+            return self._summary_texts(company, theme)
+
+    def _summary_texts(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
+        e = self._scored.evidence
+        n = len(self._theme_ids)
+        keep = np.isin(e["company"].to_numpy() * n + e["theme"].to_numpy(), company * n + theme)
+        e = e[keep & (e["points"].to_numpy() > 0)]
+        e = e.iloc[np.lexsort((-e["points"].to_numpy(), e["theme"].to_numpy(), e["company"].to_numpy()))]
+        e = e[e.groupby(["company", "theme"], sort=False).cumcount().to_numpy() < 3]
+        words = self._term_text(e["term"].to_numpy(), e["word"].to_numpy())
+        fields = np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()]
+        parts: dict[tuple[int, int], list[str]] = {}
+        rows = zip(
+            e["company"].tolist(),
+            e["theme"].tolist(),
+            words,
+            fields,
+            e["points"].tolist(),
+            strict=True,
+        )
+        for c, t, w, f, p in rows:
+            parts.setdefault((c, t), []).append(f"{w}[{f} +{p:g}]")
+        return [
+            "; ".join(parts.get((c, t), ())) for c, t in zip(company.tolist(), theme.tolist(), strict=True)
+        ]
+
+    @cached_property
+    def dropped(self) -> pd.DataFrame:
+        """Every company that matched a theme but was removed, and why: code, name, theme,
+        positive (points before removal), score, reason (region gate, filter, veto, min_score)."""
+        s = self.scores
+        out = s[(s["positive"] > 0) & ~s["qualified"]][["code", "name", "theme", "positive", "score"]].copy()
+        e = self._decoded
+        negative = e[e["points"] < 0].drop_duplicates(["code", "theme"]).set_index(["code", "theme"])["note"]
+        keys = list(zip(out["code"], out["theme"], strict=True))
+        reasons = []
+        for (code, theme), score in zip(keys, out["score"], strict=True):
+            if score > 0:
+                reasons.append(f"score {score:g} below min_score {self.themes[theme].min_score:g}")
+            else:
+                reasons.append(str(negative.get((code, theme), "cancelled")))
+        out["reason"] = reasons
+        return out.reset_index(drop=True)
+
+    # ----------------------------------------------------------------- queries
+    def top(self, n: int = 10, theme: str | None = None) -> pd.DataFrame:
+        """The ``n`` best candidates per theme (or of one theme)."""
+        c = self.candidates
+        if theme is not None:
+            self.themes[theme]  # raises UnknownThemeError
+            c = c[c["theme"] == theme]
+        return c[c["rank"] <= n].reset_index(drop=True)
+
+    def themes_of(self, code: str) -> pd.DataFrame:
+        """All themes one company qualifies for, best first (reverse lookup)."""
+        self._position(code)
+        c = self.candidates
+        return c[c["code"] == code].sort_values("score", ascending=False).reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Per theme: name, line, number of candidates, best score and best company."""
+        meta = self.themes.to_frame()[["id", "name", "line"]].rename(
+            columns={"id": "theme", "name": "theme_name"}
+        )
+        c = self.candidates
+        counts = c.groupby("theme").size().rename("candidates")
+        best = c[c["rank"] == 1].set_index("theme")
+        out = meta.set_index("theme").join(counts).join(best[["score", "code", "name"]])
+        out["candidates"] = out["candidates"].fillna(0).astype("int64")
+        return out.rename(
+            columns={"score": "top_score", "code": "top_code", "name": "top_name"}
+        ).reset_index()
+
+    def _position(self, code: str) -> int:
+        matches = np.flatnonzero(self._codes == str(code))
+        if not len(matches):
+            raise UnknownCompanyError(
+                f"stock code {code!r} is not in the screened universe ({len(self._codes)} companies)"
+            )
+        return int(matches[0])
+
+    def explain(self, code: str, theme: str | None = None) -> Explanation:
+        """Why ``code`` did or did not qualify for ``theme`` (or for every theme it touched).
+
+        Raises
+        ------
+        UnknownCompanyError, UnknownThemeError
+        """
+        pos = self._position(code)
+        asked = [self.themes[theme]] if theme is not None else None
+        s = self.scores[self.scores["code"] == code].set_index("theme")
+        if asked is None:
+            asked = [self.themes[t] for t in s.index]
+        e = self.evidence[self.evidence["code"] == code]
+        rows = []
+        for t in asked:
+            if t.id in s.index:
+                row = s.loc[t.id]
+                verdict = self._verdict(t.id, row, e[e["theme"] == t.id])
+                rows.append(
+                    (t.id, t.name, float(row["score"]), int(row["rank"]), bool(row["qualified"]), verdict)
+                )
+            else:
+                rows.append((t.id, t.name, 0.0, 0, False, self._no_match(t.id, pos)))
+        verdicts = pd.DataFrame(
+            rows, columns=["theme", "theme_name", "score", "rank", "qualified", "verdict"]
+        )
+        verdicts = verdicts.sort_values(["qualified", "score"], ascending=False, kind="stable").reset_index(
+            drop=True
+        )
+        evidence = e[e["theme"].isin(verdicts["theme"])].reset_index(drop=True)
+        return Explanation(str(code), str(self.universe["name"].iloc[pos]), verdicts, evidence)
+
+    def _verdict(self, theme_id: str, row: pd.Series, rows: pd.DataFrame) -> str:
+        n = int((self.scores["theme"] == theme_id).mul(self.scores["qualified"]).sum())
+        if row["qualified"]:
+            return f"qualifies: score {row['score']:g}, rank {row['rank']} of {n}"
+        cancel = rows[rows["points"] < 0]
+        if row["score"] > 0:
+            floor = self.themes[theme_id].min_score
+            return f"does not qualify: score {row['score']:g} is below min_score {floor:g}"
+        if row["positive"] == 0 and row.get("exposure", 0) > 0:
+            share = f"{row['exposure']:.0%} of revenue from products matching the theme"
+            return f"does not qualify: no rule matched its texts ({share})"
+        reason = cancel["note"].iloc[0] if len(cancel) else "no points"
+        return f"does not qualify: matched for {row['positive']:g} points, then {reason}"
+
+    def _no_match(self, theme_id: str, pos: int) -> str:
+        t = self.themes[theme_id]
+        n_terms = sum(len(g.terms) for g in t.keywords)
+        where = ""
+        if t.region is not None:
+            where = f"; located in {self.universe['province'].iloc[pos]}"
+        labels = f"{len(t.industries)} industry labels, {len(t.concepts)} concept labels"
+        searched = f"{n_terms} keyword terms, {labels}"
+        return f"does not qualify: no rule matched ({searched} searched){where}"
+
+    def __repr__(self) -> str:
+        return (
+            f"ScreenResult({len(self.universe)} companies × {len(self.themes)} themes: "
+            f"{len(self.candidates)} candidates"
+            + (f", snapshot {self.snapshot_id}" if self.snapshot_id else "")
+            + ")"
+        )
+
+    def _repr_html_(self) -> str:
+        from npf_screen.outputs.display import result_html
+
+        return result_html(self)

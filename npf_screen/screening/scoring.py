@@ -1,0 +1,388 @@
+"""Turning term hits into scores whose evidence rows add up to them, for every (company, theme).
+
+The steps (see ``seeds/README.md``): keyword and label points → once per term → cap per field →
+region bonus or gate → cap at 100 → gates, filters, vetoes and penalties. Each step writes its effect
+into the evidence rows themselves, so the points of a pair's rows always sum to its score.
+
+Everything is vectorised over the whole universe with numpy: rows are dicts of equal-length arrays
+(:data:`Rows`), grouped by an integer *pair key* ``company × n_themes + theme`` and processed with
+sorts and segment sums. Strings are interned in :class:`~npf_screen.screening.matching.StringTable` objects
+and decoded only when a user asks for evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from npf_screen.rules.model import FIELDS, ThemeSet
+from npf_screen.screening.matching import (
+    FIELD_INDEX,
+    CompiledRules,
+    PreparedTexts,
+    StringTable,
+    hit_key,
+    label_hits,
+)
+
+__all__ = ["EVIDENCE_FIELDS", "KINDS", "Scored", "score_pairs"]
+
+#: What an evidence row records; ``kind`` codes index this tuple.
+KINDS: tuple[str, ...] = ("keyword", "industry", "concept", "region", "gate", "filter", "veto", "penalty")
+KEYWORD, INDUSTRY, CONCEPT, REGION, GATE, FILTER, VETO, PENALTY = range(len(KINDS))
+#: Field names of evidence rows: the text fields, then the pseudo-fields region and filter.
+EVIDENCE_FIELDS: tuple[str, ...] = (*FIELDS, "region", "filter")
+_REGION_FIELD, _FILTER_FIELD = len(FIELDS), len(FIELDS) + 1
+_COLUMNS = ("company", "theme", "field", "term", "word", "start", "kind", "group", "raw", "points", "note")
+_FLOATS = ("raw", "points")
+MAX_SCORE = 100.0
+BETTER_FIELD, FIELD_CAP, SCORE_CAP, NAMES_REGION = 1, 2, 3, 4
+_FIXED_NOTES = (
+    "",
+    "term already counted in a better field",
+    "field cap reached",
+    "score cap 100 reached",
+    "company elsewhere; its text names the region",
+)
+
+#: Evidence rows as columns: each of :data:`_COLUMNS` → an array, all of one length.
+Rows = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scoring output: numeric evidence and score tables plus the strings their codes refer to.
+
+    ``evidence`` columns: company, theme (positions), field (index into :data:`EVIDENCE_FIELDS`), term
+    (key into ``CompiledRules.terms``, -1 when the row's words are in ``words``), word, start, kind
+    (index into :data:`KINDS`), group (keyword group label code), raw, points, note (code into ``notes``).
+    Rows are ordered by company, theme, then points (best first). ``scores`` columns: company, theme,
+    score, positive, support (the positive points before the total cap of 100: orders ties), qualified.
+    """
+
+    evidence: pd.DataFrame
+    scores: pd.DataFrame
+    notes: StringTable
+    words: StringTable
+
+
+def _rows(**columns: object) -> Rows:
+    """Evidence rows; scalars broadcast, missing columns default to 0 (term and start: -1)."""
+    n = next((len(v) for v in columns.values() if isinstance(v, np.ndarray | list)), 0)
+    out: Rows = {}
+    for name in _COLUMNS:
+        value = columns.get(name, -1 if name in ("term", "start") else 0)
+        dtype = "float64" if name in _FLOATS else "int64"
+        out[name] = np.broadcast_to(np.asarray(value, dtype=dtype), (n,)).copy()
+    return out
+
+
+def _concat(parts: list[Rows]) -> Rows:
+    return {name: np.concatenate([p[name] for p in parts]) for name in _COLUMNS}
+
+
+def _take(rows: Rows, index: np.ndarray) -> Rows:
+    return {name: values[index] for name, values in rows.items()}
+
+
+def _starts(keys: np.ndarray) -> np.ndarray:
+    """Start index of each run of equal values in sorted ``keys``."""
+    if not len(keys):
+        return np.zeros(0, dtype="int64")
+    return np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
+
+
+def _capped(amount: np.ndarray, group: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
+    """Allocate ``cap`` to rows in order within runs of equal ``group``: a running-sum cut-off."""
+    if not len(amount):
+        return amount.copy()
+    starts = _starts(group)
+    running = np.cumsum(amount)
+    before = np.repeat(running[starts] - amount[starts], np.diff(np.r_[starts, len(amount)]))
+    return np.clip(cap - (running - before - amount), 0.0, amount)
+
+
+def _first_per(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Indices of the first row of each distinct key tuple, rows ordered by the keys (last = major)."""
+    order = np.lexsort(keys)
+    major = [k[order] for k in keys[1:]]
+    first = np.ones(len(order), dtype=bool)
+    if len(order):
+        first[1:] = np.any([m[1:] != m[:-1] for m in major], axis=0)
+    return order[first]
+
+
+class _Scorer:
+    """One screen's scoring state: the hits, the pair keys and the interned strings."""
+
+    def __init__(self, themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame):
+        self.themes, self.rules, self.universe = themes, rules, universe
+        self.n_themes = len(rules.theme_ids)
+        self.notes, self.words = StringTable(_FIXED_NOTES), StringTable()
+        labelled = label_hits(rules, texts)
+        self.label_company = labelled["company"].to_numpy()
+        self.label_term = labelled["term"].to_numpy()
+
+    def pair(self, rows: Rows) -> np.ndarray:
+        return rows["company"] * self.n_themes + rows["theme"]
+
+    # 1-2. keywords and labels, once per term, capped per field --------------------------------
+    def positive(self, hits: dict[str, np.ndarray]) -> Rows:
+        rules = self.rules
+        left, kw = rules.keyword_rows.join(hits["key"])
+        keyword = _rows(
+            company=hits["company"][left],
+            theme=kw["theme"],
+            field=hits["field"][left],
+            term=hits["term"][left],
+            start=hits["start"][left],
+            kind=KEYWORD,
+            group=kw["group"],
+            raw=kw["raw"],
+        )
+        left, lb = rules.label_rows.join(self.label_term)
+        keep = lb["kind"] < 2
+        kind = np.where(lb["kind"][keep] == 0, INDUSTRY, CONCEPT)
+        labels = _rows(
+            company=self.label_company[left][keep],
+            theme=lb["theme"][keep],
+            term=self.label_term[left][keep],
+            kind=kind,
+            raw=lb["raw"][keep],
+            field=np.where(kind == INDUSTRY, FIELD_INDEX["industry"], FIELD_INDEX["concepts"]),
+        )
+        rows = _concat([keyword, labels])
+        pair = self.pair(rows)
+        # 1. a term counts once per (company, theme): in its best field
+        rows = _take(rows, np.lexsort((rows["field"], -rows["raw"], rows["term"], pair)))
+        pair = self.pair(rows)
+        repeated = np.r_[False, (pair[1:] == pair[:-1]) & (rows["term"][1:] == rows["term"][:-1])]
+        rows["points"] = np.where(repeated, 0.0, rows["raw"])
+        rows["note"] = np.where(repeated, BETTER_FIELD, 0)
+        # 2. one field gives at most max_per_field points
+        rows = _take(rows, np.lexsort((-rows["points"], rows["field"], pair)))
+        pair = self.pair(rows)
+        capped = _capped(
+            rows["points"],
+            pair * len(EVIDENCE_FIELDS) + rows["field"],
+            self.rules.max_per_field[rows["theme"]],
+        )
+        rows["note"] = np.where(capped < rows["points"], FIELD_CAP, rows["note"])
+        rows["points"] = capped
+        return rows
+
+    # 5. regional themes: bonus in the region, through text naming it, or a gate ----------------
+    def region(self, hits: dict[str, np.ndarray], pairs: np.ndarray) -> Rows:
+        regional = {i: t.region for i, t in enumerate(self.themes) if t.region is not None}
+        pairs = pairs[np.isin(pairs % self.n_themes, list(regional))]
+        if not len(pairs):
+            return _rows()
+        company, theme = pairs // self.n_themes, pairs % self.n_themes
+        province_code, provinces = pd.factorize(self.universe["province"])
+        city_code, cities = pd.factorize(self.universe["city"].str.removesuffix("市"))
+        province_code = np.where(province_code < 0, len(provinces), province_code)  # unknown: last slot
+        city_code = np.where(city_code < 0, len(cities), city_code)
+        in_province = np.zeros((self.n_themes, len(provinces) + 1), dtype=bool)
+        in_city = np.zeros((self.n_themes, len(cities) + 1), dtype=bool)
+        weight = np.zeros(self.n_themes)
+        province_slot = {str(p): i for i, p in enumerate(provinces)}
+        city_slot = {str(c): i for i, c in enumerate(cities)}
+        for i, region in regional.items():
+            in_province[i, [province_slot[p] for p in region.provinces if p in province_slot]] = True
+            towns = (c.removesuffix("市") for c in region.cities)
+            in_city[i, [city_slot[c] for c in towns if c in city_slot]] = True
+            weight[i] = region.weight
+        located = in_province[theme, province_code[company]] | in_city[theme, city_code[company]]
+        home = [*map(str, provinces), "unknown province"]
+        town = [*map(str, cities), ""]
+        inside = company[located]
+        inside_rows = _rows(
+            company=inside,
+            theme=theme[located],
+            field=_REGION_FIELD,
+            kind=REGION,
+            word=np.array([self.words.code(home[p]) for p in province_code[inside]], dtype="int64"),
+            raw=weight[theme[located]],
+            points=weight[theme[located]],
+            note=np.array(
+                [
+                    self.notes.code(f"located in {home[p]} {town[c]}".strip())
+                    for p, c in zip(province_code[inside], city_code[inside], strict=True)
+                ],
+                dtype="int64",
+            ),
+        )
+        left, rg = self.rules.region_rows.join(hits["key"])
+        named_pair = hits["company"][left] * self.n_themes + rg["theme"]
+        first = _first_per((hits["start"][left], named_pair))
+        named_pair, named_hit = named_pair[first], left[first]
+        outside = pairs[~located]
+        at = np.minimum(np.searchsorted(named_pair, outside), max(len(named_pair) - 1, 0))
+        by_text = (named_pair[at] == outside) if len(named_pair) else np.zeros(len(outside), dtype=bool)
+        hit = named_hit[at[by_text]]
+        text_theme = outside[by_text] % self.n_themes
+        text_rows = _rows(
+            company=hits["company"][hit],
+            theme=text_theme,
+            field=hits["field"][hit],
+            term=hits["term"][hit],
+            start=hits["start"][hit],
+            kind=REGION,
+            raw=weight[text_theme],
+            points=weight[text_theme],
+            note=NAMES_REGION,
+        )
+        gated = outside[~by_text] // self.n_themes
+        gate_notes = np.array(
+            [self.notes.code(f"outside the region (located in {h}); no text names it") for h in home],
+            dtype="int64",
+        )
+        gate_rows = _rows(
+            company=gated,
+            theme=outside[~by_text] % self.n_themes,
+            field=_REGION_FIELD,
+            kind=GATE,
+            raw=np.inf,
+            note=gate_notes[province_code[gated]],
+        )
+        return _concat([inside_rows, text_rows, gate_rows])
+
+    # 7. filters, vetoes and penalties ---------------------------------------------------------
+    def filters(self, live: np.ndarray) -> Rows:
+        parts = [_rows()]
+        for t_idx, theme in enumerate(self.themes):
+            for rule in theme.filters:
+                values = self.universe[rule.column].to_numpy(dtype="float64")
+                ok = np.isnan(values) if rule.missing == "pass" else np.zeros(len(values), dtype=bool)
+                within = np.ones(len(values), dtype=bool)
+                if rule.min is not None:
+                    within &= values >= rule.min
+                if rule.max is not None:
+                    within &= values <= rule.max
+                company = live[live % self.n_themes == t_idx] // self.n_themes
+                company = company[~(ok | within)[company]]
+                shown = [
+                    f"{rule.column} = {values[c]:g}" if not np.isnan(values[c]) else f"{rule.column} unknown"
+                    for c in company
+                ]
+                notes = [self.notes.code(f"filtered out: {s} fails {rule.describe()}") for s in shown]
+                parts.append(
+                    _rows(
+                        company=company,
+                        theme=t_idx,
+                        field=_FILTER_FIELD,
+                        kind=FILTER,
+                        raw=np.inf,
+                        word=self.words.code(rule.describe()),
+                        note=np.array(notes, dtype="int64"),
+                    )
+                )
+        return _concat(parts)
+
+    def exclusions(self, hits: dict[str, np.ndarray], live: np.ndarray) -> Rows:
+        left, ex = self.rules.exclusion_rows.join(hits["key"])
+        by_text = {
+            "company": hits["company"][left],
+            "field": hits["field"][left],
+            "term": hits["term"][left],
+            "start": hits["start"][left],
+            **ex,
+        }
+        left, lb = self.rules.label_rows.join(self.label_term)
+        keep = lb["kind"] == 2
+        n = int(keep.sum())
+        by_label = {
+            "company": self.label_company[left][keep],
+            "field": np.full(n, FIELD_INDEX["industry"]),
+            "term": self.label_term[left][keep],
+            "start": np.full(n, -1),
+            "reason": np.zeros(n, "int64"),
+            **{k: lb[k][keep] for k in ("theme", "exclusion", "penalty", "veto")},
+        }
+        rows = {k: np.concatenate([by_text[k], by_label[k]]) for k in by_label}
+        pair = rows["company"] * self.n_themes + rows["theme"]
+        in_live = np.isin(pair, live)
+        rows = {k: v[in_live] for k, v in rows.items()}
+        first = _first_per(
+            (rows["start"], rows["exclusion"], rows["company"] * self.n_themes + rows["theme"])
+        )
+        rows = {k: v[first] for k, v in rows.items()}
+        veto = rows["veto"] == 1
+        reasons = self.rules.strings.decode(rows["reason"])
+        notes = [
+            self.notes.code(f"{'veto' if v else 'penalty'}{': ' + r if r else ''}")
+            for v, r in zip(veto, reasons, strict=True)
+        ]
+        return _rows(
+            company=rows["company"],
+            theme=rows["theme"],
+            field=rows["field"],
+            term=rows["term"],
+            start=rows["start"],
+            kind=np.where(veto, VETO, PENALTY),
+            raw=np.where(veto, np.inf, rows["penalty"]),
+            note=np.array(notes, dtype="int64"),
+        )
+
+
+def _sums(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct pair keys, sum of values per key) for rows sorted by pair."""
+    starts = _starts(pair)
+    return pair[starts], (np.add.reduceat(values, starts) if len(starts) else np.zeros(0))
+
+
+def score_pairs(
+    themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame, hits: pd.DataFrame
+) -> Scored:
+    """Score every (company, theme) pair with any match; see :class:`Scored` for the tables."""
+    scorer = _Scorer(themes, rules, texts, universe)
+    hit = {c: hits[c].to_numpy(dtype="int64") for c in ("company", "field", "term", "start")}
+    hit["key"] = hit_key(hit["term"], hit["field"])  # the join key of every rule table, computed once
+    positive = scorer.positive(hit)
+    pair_keys, before = _sums(scorer.pair(positive), positive["points"])  # rows are sorted by pair
+    region = scorer.region(hit, pair_keys[before > 0])
+    is_gate = region["kind"] == GATE
+    positive = _concat([positive, _take(region, np.flatnonzero(~is_gate))])
+    # 6. the positive total is capped at 100, best rows first
+    positive = _take(positive, np.lexsort((-positive["points"], scorer.pair(positive))))
+    support_keys, support = _sums(scorer.pair(positive), positive["points"])
+    capped = _capped(positive["points"], scorer.pair(positive), MAX_SCORE)
+    positive["note"] = np.where(capped < positive["points"], SCORE_CAP, positive["note"])
+    positive["points"] = capped
+    pair_keys, totals = _sums(scorer.pair(positive), positive["points"])
+    live, live_total = pair_keys[totals > 0], totals[totals > 0]
+    # 7. gates and filters cancel everything; vetoes too; penalties subtract, never below zero
+    negative = _concat(
+        [_take(region, np.flatnonzero(is_gate)), scorer.filters(live), scorer.exclusions(hit, live)]
+    )
+    order = np.select(
+        [negative["kind"] == GATE, negative["kind"] == FILTER, negative["kind"] == VETO], [0, 1, 2], 3
+    )
+    negative = _take(negative, np.lexsort((negative["start"], order, scorer.pair(negative))))
+    pair = scorer.pair(negative)
+    total = live_total[np.searchsorted(live, pair)] if len(pair) else np.zeros(0)
+    negative["raw"] = np.minimum(negative["raw"], total)
+    negative["points"] = -_capped(negative["raw"], pair, total)
+    evidence = _concat([positive, negative])
+    evidence["points"] = evidence["points"].round(2)
+    evidence["raw"] = evidence["raw"].round(2)
+    evidence = _take(evidence, np.lexsort((-evidence["points"], scorer.pair(evidence))))
+    pair_keys, score = _sums(scorer.pair(evidence), evidence["points"])
+    _, gain = _sums(scorer.pair(evidence), np.clip(evidence["points"], 0.0, None))
+    score = score.round(2).clip(min=0.0)
+    theme = pair_keys % scorer.n_themes
+    scores = pd.DataFrame(
+        {
+            "company": pair_keys // scorer.n_themes,
+            "theme": theme,
+            "score": score,
+            "positive": gain.round(2),
+            "support": support[np.searchsorted(support_keys, pair_keys)].round(2)
+            if len(pair_keys)
+            else np.zeros(0),
+            "qualified": (score > 0) & (score >= rules.min_score[theme]),
+        }
+    )
+    return Scored(pd.DataFrame(evidence), scores, scorer.notes, scorer.words)
