@@ -52,7 +52,8 @@ def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
     assert sorted(p.name for p in (target / "npf_screen" / "seeds").glob("*.toml"))
     probe = (
         "import npf_screen, sys; from npf_screen.rules.loader import bundled_rule_files;"
-        "import npf_screen.fetch.api, npf_screen.outputs.watchlists.writer, npf_screen.sources, npf_screen.outputs.report;"
+        "import npf_screen.fetch.api, npf_screen.outputs.watchlists.writer, npf_screen.sources;"
+        "import npf_screen.outputs.report;"
         "t = npf_screen.load_themes(); s = npf_screen.load_sample();"
         "assert all(str(f).startswith(sys.argv[1]) for f in bundled_rule_files());"
         "print(len(t), len(s))"

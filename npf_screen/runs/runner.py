@@ -12,7 +12,8 @@ under a lock, and records the run in the screen's append-only :class:`RunHistory
   members; an incumbent ranked within ``buffer × top`` is preferred over newcomers ranked just
   above it (the rule is in :mod:`.run_membership`). ``since`` is the date a member entered and
   has stayed since.
-* **Watchlists** are written all-or-nothing (:func:`npf_screen.outputs.watchlists.writer.commit`), then the run
+* **Watchlists** are written all-or-nothing (:func:`~npf_screen.outputs.watchlists.writer.commit`),
+  then the run
   record is saved. Re-running a date replaces that date's record; a date before the latest run is
   refused, so the history stays in order.
 

@@ -42,7 +42,8 @@ def screen(
         The data snapshot the universe came from, recorded in the result.
     revenue : pandas.DataFrame, optional
         Revenue composition (code, report_date, product, revenue, share); adds an ``exposure``
-        column and 0-point ``exposure`` evidence rows, scores unchanged (:mod:`npf_screen.screening.exposure`).
+        column and 0-point ``exposure`` evidence rows, scores unchanged
+        (:mod:`npf_screen.screening.exposure`).
     share_unit : {"fraction", "percent", "auto"}
         Unit of ``revenue["share"]``.
 
