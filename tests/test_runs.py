@@ -17,10 +17,10 @@ from filelock import FileLock
 
 from npf_screen.cli import main
 from npf_screen.core.errors import DefinitionError, OutputError, RunError, RunLockedError, UnknownRunError
+from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.runs.definitions import Filters, parse_definition
 from npf_screen.runs.runner import (
-    EXIT_STALE,
     RunHistory,
     UniverseData,
     apply_filters,
@@ -287,7 +287,7 @@ def test_stale_data_is_recorded_and_exits_3_only_under_strict(tmp_path: Path) ->
     s = FakeScreener()
     outcome = go(tmp_path, s, D1, load=loader(stale=True))
     assert outcome.record.stale and outcome.record.notes == ["cache is 3 days old"]
-    assert outcome.exit_code(strict=True) == EXIT_STALE == 3 and outcome.exit_code() == 0
+    assert outcome.exit_code(strict=True) == ExitCode.PARTIAL == 3 and outcome.exit_code() == 0
     assert "STALE" in outcome.summary() and RunHistory(tmp_path / "hist").load("latest").stale
 
 

@@ -4,8 +4,8 @@ Each subcommand lives in its own module under :mod:`npf_screen.cli` exposing
 ``register(subparsers)``, which adds an argparse parser whose ``handler`` default is a function
 ``(args) -> int``. Modules import heavy dependencies inside their handlers so that start-up stays fast.
 
-Exit codes: 0 success, 2 bad input or usage (message on stderr), 1 any other failure. Commands may
-return other documented codes (e.g. ``run --strict``).
+Exit codes: :class:`npf_screen.core.exit_codes.ExitCode` (0 success, 2 bad input or usage with the
+message on stderr, 1 any other failure, 3 partial or stale data, 4 locked, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "npf_screen.cli.doctor_cmd",
 )
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every registered subcommand."""
@@ -50,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (``npf-screen`` calls ``sys.exit`` on it)."""
     from npf_screen.core.errors import NpfScreenError
+    from npf_screen.core.exit_codes import ExitCode
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -57,15 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except (NpfScreenError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         print(f"npf-screen {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         print(f"npf-screen {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        return EXIT_OK
+        return ExitCode.OK
     except Exception as exc:
         print(f"npf-screen {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        return ExitCode.FAILURE
 
 
 if __name__ == "__main__":  # pragma: no cover

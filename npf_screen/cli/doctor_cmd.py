@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from npf_screen.core.exit_codes import ExitCode
+
 __all__ = ["TESTED_AKSHARE", "register", "run_doctor", "run_probes"]
 
 #: The akshare version the endpoint reference and the adapter were written against.
@@ -143,7 +145,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     """Print the local report; with --live, probe every endpoint. 0 when all is well, else 1."""
     print("\n".join(_local_report(args.cache_dir)))
     if not args.live:
-        return 0
+        return ExitCode.OK
     from npf_screen.sources.akshare_source import AkshareSource
 
     table = run_probes(AkshareSource.default())
@@ -154,7 +156,7 @@ def run_doctor(args: argparse.Namespace) -> int:
             f"\n{len(failed)} endpoint(s) failed or drifted; upgrade akshare or expect fallbacks.",
             file=sys.stderr,
         )
-    return 0 if failed.empty else 1
+    return ExitCode.OK if failed.empty else ExitCode.FAILURE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

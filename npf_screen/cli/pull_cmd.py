@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["register", "run_pull"]
+from npf_screen.core.exit_codes import ExitCode
 
-EXIT_PARTIAL = 3
+__all__ = ["register", "run_pull"]
 
 
 def run_pull(args: argparse.Namespace) -> int:
@@ -29,7 +29,7 @@ def run_pull(args: argparse.Namespace) -> int:
         )
     except SourceError as exc:
         print(f"npf-screen pull: no snapshot written: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.FAILURE
     m = report.manifest
     verb = "wrote" if report.created else "reused (nothing changed)"
     lines = [
@@ -57,7 +57,7 @@ def run_pull(args: argparse.Namespace) -> int:
     ok = report.status == "complete" and not report.failures
     if not args.quiet or not ok:
         print("\n".join(lines), file=stream)
-    return 0 if ok else EXIT_PARTIAL
+    return ExitCode.OK if ok else ExitCode.PARTIAL
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

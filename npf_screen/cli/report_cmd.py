@@ -13,6 +13,8 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.core.exit_codes import ExitCode
+
 __all__ = ["register", "run_report"]
 
 _LINES = ("choke_point", "regional", "emerging", "future")
@@ -70,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
     data = _run_data(args) if args.run else _screen(args)
     path = write_report(data, args.output, top=args.top or 10, title=args.title, charts=not args.no_charts)
     print(f"wrote report to {path}", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 def register(subparsers: Any) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from npf_screen.core.exit_codes import ExitCode
+
 __all__ = ["register"]
 
 
@@ -27,7 +29,7 @@ def run_review(args: argparse.Namespace) -> int:
         )
     frame = ranking.head(args.top) if args.ranking else ranking[ranking["review"]]
     _emit(frame.drop(columns="review"), args.format, args.output)
-    return 0
+    return ExitCode.OK
 
 
 def register(subparsers: Any) -> None:

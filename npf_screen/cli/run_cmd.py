@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from npf_screen.core.exit_codes import ExitCode
+
 __all__ = ["register"]
 
 
@@ -34,7 +36,7 @@ def run_run(args: argparse.Namespace) -> int:
     """Run a screen definition once."""
     from npf_screen.core.errors import DefinitionError, RuleError, RunLockedError, UnknownThemeError
     from npf_screen.runs.definitions import load_definition
-    from npf_screen.runs.runner import EXIT_DEFINITION, EXIT_FAILURE, EXIT_LOCKED, run_screen
+    from npf_screen.runs.runner import run_screen
 
     def fail(code: int, kind: str, exc: BaseException) -> int:
         print(f"npf-screen run: {kind}: {exc}", file=sys.stderr)
@@ -46,11 +48,11 @@ def run_run(args: argparse.Namespace) -> int:
             definition, offline=args.offline, run_date=args.date, history_dir=args.history_dir
         )
     except (DefinitionError, RuleError, UnknownThemeError) as exc:
-        return fail(EXIT_DEFINITION, "error", exc)
+        return fail(ExitCode.USAGE, "error", exc)
     except RunLockedError as exc:
-        return fail(EXIT_LOCKED, "locked", exc)
+        return fail(ExitCode.LOCKED, "locked", exc)
     except Exception as exc:  # cron needs 1 for every other failure, whatever raised it
-        return fail(EXIT_FAILURE, "failed", f"{type(exc).__name__}: {exc}")  # type: ignore[arg-type]
+        return fail(ExitCode.FAILURE, "failed", f"{type(exc).__name__}: {exc}")  # type: ignore[arg-type]
     if not args.quiet:
         print(outcome.summary())
     code = outcome.exit_code(strict=args.strict)
@@ -93,7 +95,7 @@ def _emit(frame: Any, fmt: str) -> None:
 def run_history(args: argparse.Namespace) -> int:
     """List recorded runs."""
     _emit(_history(args).index(), args.format)
-    return 0
+    return ExitCode.OK
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -105,7 +107,7 @@ def run_diff(args: argparse.Namespace) -> int:
     diff = diff_runs(a, b, history.candidates(b.run_id))
     if args.format == "table":
         print("\n".join(diff.lines(limit=args.limit)))
-        return 0
+        return ExitCode.OK
     import pandas as pd
 
     frames = [diff.entered.assign(change="entered"), diff.exited.assign(change="exited")]
@@ -114,7 +116,7 @@ def run_diff(args: argparse.Namespace) -> int:
         pd.concat([f for f in frames if len(f)], ignore_index=True) if any(map(len, frames)) else frames[0],
         args.format,
     )
-    return 0
+    return ExitCode.OK
 
 
 def run_members(args: argparse.Namespace) -> int:
@@ -122,7 +124,7 @@ def run_members(args: argparse.Namespace) -> int:
     frame = _history(args).members_as_of(args.date or dt.date.today(), args.theme)
     columns = ["theme", "code", "name", "rank", "score", "since", "run_id"]
     _emit(frame[columns] if args.format == "table" else frame, args.format)
-    return 0
+    return ExitCode.OK
 
 
 def _add_history_args(parser: argparse.ArgumentParser) -> None:

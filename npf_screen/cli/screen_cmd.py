@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.core.exit_codes import ExitCode
+
 __all__ = ["register"]
 
 
@@ -102,7 +104,7 @@ def run_themes(args: argparse.Namespace) -> int:
     """List the loaded themes."""
     frame = _themes(args).select(lines=args.line or None).to_frame()
     _emit(frame if args.format != "table" else frame.drop(columns="origin"), args.format, args.output)
-    return 0
+    return ExitCode.OK
 
 
 def run_screen(args: argparse.Namespace) -> int:
@@ -117,7 +119,7 @@ def run_screen(args: argparse.Namespace) -> int:
         if args.format == "table":
             frame = frame.drop(columns=["theme_name", "line"])
         _emit(frame, args.format, args.output)
-        return 0
+        return ExitCode.OK
     from npf_screen.core.errors import OutputError
 
     if args.output is None:
@@ -135,7 +137,7 @@ def run_screen(args: argparse.Namespace) -> int:
         overwrite_main=args.overwrite_main,
     )
     print(f"wrote {frame['code'].nunique()} codes to {args.output}", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -151,7 +153,7 @@ def run_explain(args: argparse.Namespace) -> int:
         print(text)
     else:
         _emit(explanation.evidence.merge(explanation.verdicts, on="theme"), args.format, args.output)
-    return 0
+    return ExitCode.OK
 
 
 def register(subparsers: Any) -> None:

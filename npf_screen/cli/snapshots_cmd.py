@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.core.exit_codes import ExitCode
+
 __all__ = ["add_snapshot_options", "register", "run_snapshots", "snapshot_universe"]
 
 
@@ -43,13 +45,13 @@ def run_snapshots(args: argparse.Namespace) -> int:
     table = store.list()
     if table.empty:
         print(f"no snapshots in {store.snapshots_dir}; run `npf-screen pull`", file=sys.stderr)
-        return 0
+        return ExitCode.OK
     if args.json:
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
         shown = table.drop(columns=["path"]).fillna("")
         sys.stdout.write(shown.to_string(index=False) + "\n")
-    return 0
+    return ExitCode.OK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

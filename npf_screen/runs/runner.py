@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.core.errors import DefinitionError, RunError, UnknownThemeError
+from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import ThemeSet
 from npf_screen.runs.definitions import ScreenDefinition
 from npf_screen.runs.history import MEMBER_COLUMNS, RunHistory, RunRecord, default_history_dir
@@ -40,14 +41,9 @@ from npf_screen.runs.membership import RunDiff, diff_runs, select_members
 from npf_screen.runs.universe_filters import UniverseData, UniverseLoader, apply_filters, load_universe_data
 
 __all__ = [
-    "EXIT_DEFINITION", "EXIT_FAILURE", "EXIT_LOCKED", "EXIT_OK", "EXIT_STALE",
     "MEMBER_COLUMNS", "RunDiff", "RunHistory", "RunOutcome", "RunRecord", "UniverseData", "UniverseLoader",
     "apply_filters", "default_history_dir", "diff_runs", "load_universe_data", "run_screen", "select_members",
 ]  # fmt: skip
-
-#: ``npf-screen run`` exit codes: success; failure; bad definition; ran on stale or partial data
-#: under ``--strict`` (watchlists and history were still written); another run holds the lock.
-EXIT_OK, EXIT_FAILURE, EXIT_DEFINITION, EXIT_STALE, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -60,9 +56,11 @@ class RunOutcome:
     replaced: bool
     history_dir: Path
 
-    def exit_code(self, strict: bool = False) -> int:
-        """:data:`EXIT_STALE` under ``strict`` when the data was stale or partial, else :data:`EXIT_OK`."""
-        return EXIT_STALE if strict and (self.record.stale or self.record.partial) else EXIT_OK
+    def exit_code(self, strict: bool = False) -> ExitCode:
+        """``PARTIAL`` under ``strict`` when the data was stale or partial (watchlists and history were
+        still written), else ``OK``."""
+        stale = self.record.stale or self.record.partial
+        return ExitCode.PARTIAL if strict and stale else ExitCode.OK
 
     def summary(self) -> str:
         """A few lines for the log: counts, data quality, diff, files."""
