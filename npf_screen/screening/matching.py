@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from npf_screen.rules.model import FIELDS, ThemeSet, normalize_term
+from npf_screen.screening.codes import LabelKind
 from npf_screen.universe.schema import INDUSTRY_COLUMNS
 
 __all__ = [
@@ -131,7 +132,7 @@ class CompiledRules:
     keyword_rows: JoinTable  # by (term, field): theme, raw, group
     exclusion_rows: JoinTable  # by (term, field): theme, exclusion, penalty, veto, reason (code)
     region_rows: JoinTable  # by (term, field): theme
-    label_rows: JoinTable  # by label key: kind (0 industry, 1 concept, 2 exclusion), theme, raw, exclusion, …
+    label_rows: JoinTable  # by label key: kind (LabelKind), theme, raw, exclusion, …
     label_ids: dict[str, int]  # "industry:<label>" / "concept:<label>" → key in ``terms``
     strings: StringTable  # group labels and exclusion reasons
     max_per_field: np.ndarray  # per theme
@@ -169,9 +170,11 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
                     raw = group.weight * theme.field_weight(field)
                     keyword.append((tid(term), FIELD_INDEX[field], t_idx, raw, group_code))
         for label in theme.industries:
-            labels.append((_INDUSTRY + normalize_label(label), 0, t_idx, theme.industry_weight, -1, 0.0, 0))
+            key = _INDUSTRY + normalize_label(label)
+            labels.append((key, LabelKind.INDUSTRY, t_idx, theme.industry_weight, -1, 0.0, 0))
         for label in theme.concepts:
-            labels.append((_CONCEPT + normalize_label(label), 1, t_idx, theme.concept_weight, -1, 0.0, 0))
+            key = _CONCEPT + normalize_label(label)
+            labels.append((key, LabelKind.CONCEPT, t_idx, theme.concept_weight, -1, 0.0, 0))
         for excl in theme.exclusions:
             reason = strings.code(excl.reason)
             for term in excl.terms:
@@ -180,7 +183,9 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
                     exclusion.append((*row, reason))
             for label in excl.industries:
                 key = _INDUSTRY + normalize_label(label)
-                labels.append((key, 2, t_idx, 0.0, n_exclusions, excl.penalty, int(excl.veto)))
+                labels.append(
+                    (key, LabelKind.EXCLUSION, t_idx, 0.0, n_exclusions, excl.penalty, int(excl.veto))
+                )
             n_exclusions += 1
         if theme.region is not None:
             for term in theme.region.terms:

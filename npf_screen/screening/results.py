@@ -11,9 +11,10 @@ import pandas as pd
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.core.gc_pause import gc_paused
 from npf_screen.rules.model import ThemeSet
+from npf_screen.screening.codes import EVIDENCE_KINDS
 from npf_screen.screening.explanation import Explanation
 from npf_screen.screening.matching import CompiledRules, PreparedTexts
-from npf_screen.screening.scoring import EVIDENCE_FIELDS, KINDS, Scored
+from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored
 
 if TYPE_CHECKING:
     from npf_screen.screening.exposure import Exposure
@@ -149,7 +150,7 @@ class ScreenResult:
                 "field": np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()],
                 "term": self._term_text(e["term"].to_numpy(), e["word"].to_numpy()),
                 "points": e["points"].to_numpy(),
-                "kind": np.asarray(KINDS, dtype=object)[e["kind"].to_numpy()],
+                "kind": np.asarray(EVIDENCE_KINDS, dtype=object)[e["kind"].to_numpy()],
                 "group": self._rules.strings.decode(e["group"].to_numpy()),
                 "note": self._scored.notes.decode(e["note"].to_numpy()),
             }

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from npf_screen.rules.model import FIELDS, ThemeSet
+from npf_screen.screening.codes import FIXED_NOTES, EvidenceKind, LabelKind, Note
 from npf_screen.screening.matching import (
     FIELD_INDEX,
     CompiledRules,
@@ -27,25 +28,15 @@ from npf_screen.screening.matching import (
     label_hits,
 )
 
-__all__ = ["EVIDENCE_FIELDS", "KINDS", "Scored", "score_pairs"]
+__all__ = ["EVIDENCE_FIELDS", "Scored", "score_pairs"]
 
-#: What an evidence row records; ``kind`` codes index this tuple.
-KINDS: tuple[str, ...] = ("keyword", "industry", "concept", "region", "gate", "filter", "veto", "penalty")
-KEYWORD, INDUSTRY, CONCEPT, REGION, GATE, FILTER, VETO, PENALTY = range(len(KINDS))
+KEYWORD, INDUSTRY, CONCEPT, REGION, GATE, FILTER, VETO, PENALTY = EvidenceKind
 #: Field names of evidence rows: the text fields, then the pseudo-fields region and filter.
 EVIDENCE_FIELDS: tuple[str, ...] = (*FIELDS, "region", "filter")
 _REGION_FIELD, _FILTER_FIELD = len(FIELDS), len(FIELDS) + 1
 _COLUMNS = ("company", "theme", "field", "term", "word", "start", "kind", "group", "raw", "points", "note")
 _FLOATS = ("raw", "points")
 MAX_SCORE = 100.0
-BETTER_FIELD, FIELD_CAP, SCORE_CAP, NAMES_REGION = 1, 2, 3, 4
-_FIXED_NOTES = (
-    "",
-    "term already counted in a better field",
-    "field cap reached",
-    "score cap 100 reached",
-    "company elsewhere; its text names the region",
-)
 
 #: Evidence rows as columns: each of :data:`_COLUMNS` → an array, all of one length.
 Rows = dict[str, np.ndarray]
@@ -57,7 +48,8 @@ class Scored:
 
     ``evidence`` columns: company, theme (positions), field (index into :data:`EVIDENCE_FIELDS`), term
     (key into ``CompiledRules.terms``, -1 when the row's words are in ``words``), word, start, kind
-    (index into :data:`KINDS`), group (keyword group label code), raw, points, note (code into ``notes``).
+    (:class:`~npf_screen.screening.codes.EvidenceKind`), group (keyword group label code), raw, points,
+    note (code into ``notes``: a :class:`~npf_screen.screening.codes.Note`, then per-screen texts).
     Rows are ordered by company, theme, then points (best first). ``scores`` columns: company, theme,
     score, positive, support (the positive points before the total cap of 100: orders ties), qualified.
     """
@@ -120,7 +112,7 @@ class _Scorer:
     def __init__(self, themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame):
         self.themes, self.rules, self.universe = themes, rules, universe
         self.n_themes = len(rules.theme_ids)
-        self.notes, self.words = StringTable(_FIXED_NOTES), StringTable()
+        self.notes, self.words = StringTable(FIXED_NOTES), StringTable()
         labelled = label_hits(rules, texts)
         self.label_company = labelled["company"].to_numpy()
         self.label_term = labelled["term"].to_numpy()
@@ -143,8 +135,8 @@ class _Scorer:
             raw=kw["raw"],
         )
         left, lb = rules.label_rows.join(self.label_term)
-        keep = lb["kind"] < 2
-        kind = np.where(lb["kind"][keep] == 0, INDUSTRY, CONCEPT)
+        keep = lb["kind"] != LabelKind.EXCLUSION
+        kind = np.where(lb["kind"][keep] == LabelKind.INDUSTRY, INDUSTRY, CONCEPT)
         labels = _rows(
             company=self.label_company[left][keep],
             theme=lb["theme"][keep],
@@ -160,7 +152,7 @@ class _Scorer:
         pair = self.pair(rows)
         repeated = np.r_[False, (pair[1:] == pair[:-1]) & (rows["term"][1:] == rows["term"][:-1])]
         rows["points"] = np.where(repeated, 0.0, rows["raw"])
-        rows["note"] = np.where(repeated, BETTER_FIELD, 0)
+        rows["note"] = np.where(repeated, Note.BETTER_FIELD, Note.NONE)
         # 2. one field gives at most max_per_field points
         rows = _take(rows, np.lexsort((-rows["points"], rows["field"], pair)))
         pair = self.pair(rows)
@@ -169,7 +161,7 @@ class _Scorer:
             pair * len(EVIDENCE_FIELDS) + rows["field"],
             self.rules.max_per_field[rows["theme"]],
         )
-        rows["note"] = np.where(capped < rows["points"], FIELD_CAP, rows["note"])
+        rows["note"] = np.where(capped < rows["points"], Note.FIELD_CAP, rows["note"])
         rows["points"] = capped
         return rows
 
@@ -232,7 +224,7 @@ class _Scorer:
             kind=REGION,
             raw=weight[text_theme],
             points=weight[text_theme],
-            note=NAMES_REGION,
+            note=Note.NAMES_REGION,
         )
         gated = outside[~by_text] // self.n_themes
         gate_notes = np.array(
@@ -291,7 +283,7 @@ class _Scorer:
             **ex,
         }
         left, lb = self.rules.label_rows.join(self.label_term)
-        keep = lb["kind"] == 2
+        keep = lb["kind"] == LabelKind.EXCLUSION
         n = int(keep.sum())
         by_label = {
             "company": self.label_company[left][keep],
@@ -349,7 +341,7 @@ def score_pairs(
     positive = _take(positive, np.lexsort((-positive["points"], scorer.pair(positive))))
     support_keys, support = _sums(scorer.pair(positive), positive["points"])
     capped = _capped(positive["points"], scorer.pair(positive), MAX_SCORE)
-    positive["note"] = np.where(capped < positive["points"], SCORE_CAP, positive["note"])
+    positive["note"] = np.where(capped < positive["points"], Note.SCORE_CAP, positive["note"])
     positive["points"] = capped
     pair_keys, totals = _sums(scorer.pair(positive), positive["points"])
     live, live_total = pair_keys[totals > 0], totals[totals > 0]
