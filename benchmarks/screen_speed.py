@@ -68,7 +68,7 @@ def timed(fn, repeats: int) -> tuple[float, object]:
 
 def cold_sample_screen(repeats: int = 3) -> tuple[float, bool]:
     probe = (
-        "import sys, time; t = time.perf_counter(); from npf_screen.cli import main;"
+        "import sys, time; t = time.perf_counter(); from npf_screen.cli.main import main;"
         "import io, contextlib; buf = io.StringIO();"
         "contextlib.redirect_stdout(buf).__enter__(); rc = main(['screen', '--sample', '--top', '5']);"
         "sys.stderr.write(f'{rc} {\"akshare\" in sys.modules}')"

@@ -20,6 +20,7 @@ from npf_screen.core.errors import (
     UnknownThemeError,
 )
 from npf_screen.core.version import __version__ as __version__
+from npf_screen.outputs import display as _display  # noqa: F401 (registers the Jupyter HTML renderers)
 from npf_screen.rules.loader import load_themes
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.screening.engine import screen

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from npf_screen import UnknownCompanyError, UnknownThemeError, load_themes, screen
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 from npf_screen.ml.affinity import affinity_ranking, explain_affinity, fit_affinity, theme_affinity
 
 from .helpers import THEME_HEADER, universe, write_rules

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 
 from .helpers import THEME_HEADER, write_rules
 

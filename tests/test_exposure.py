@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from npf_screen import load_themes, screen
-from npf_screen.screening.exposure import attach_exposure, revenue_exposure
+from npf_screen.screening.exposed import attach_exposure
+from npf_screen.screening.exposure import revenue_exposure
 
 from .helpers import THEME_HEADER, universe, write_rules
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import npf_screen as npf
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 from npf_screen.outputs.report import build_report, from_run, rules_origin, write_report
 
 THEMES = ["cp_lithography", "cp_eda", "em_hydrogen", "rg_cq_vehicles"]

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from filelock import FileLock
 
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 from npf_screen.core.errors import DefinitionError, OutputError, RunError, RunLockedError, UnknownRunError
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import Theme, ThemeSet

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 
 FAKE = "tests.fakes_akshare:small_source"
 

@@ -1,71 +1,7 @@
-"""The ``npf-screen`` command line.
+"""The ``npf-screen`` command line: commands only, on top of every other layer.
 
-Each subcommand lives in its own module under :mod:`npf_screen.cli` exposing
-``register(subparsers)``, which adds an argparse parser whose ``handler`` default is a function
-``(args) -> int``. Modules import heavy dependencies inside their handlers so that start-up stays fast.
-
-Exit codes: :class:`npf_screen.core.exit_codes.ExitCode` (0 success, 2 bad input or usage with the
-message on stderr, 1 any other failure, 3 partial or stale data, 4 locked, 130 interrupted).
+:mod:`.main` builds the parser and maps errors to :class:`~npf_screen.core.exit_codes.ExitCode`; each
+subcommand lives in its own ``*_cmd`` module exposing ``register(subparsers)``; options and helpers that
+several commands share live in :mod:`.common`. Commands import heavy dependencies inside their
+handlers so that start-up stays fast.
 """
-
-from __future__ import annotations
-
-import argparse
-import importlib
-import sys
-from collections.abc import Sequence
-
-__all__ = ["COMMAND_MODULES", "build_parser", "main"]
-
-#: Subcommand modules, in the order `npf-screen --help` lists them.
-COMMAND_MODULES: tuple[str, ...] = (
-    "npf_screen.cli.screen_cmd",
-    "npf_screen.cli.review_cmd",
-    "npf_screen.cli.run_cmd",
-    "npf_screen.cli.report_cmd",
-    "npf_screen.cli.pull_cmd",
-    "npf_screen.cli.snapshots_cmd",
-    "npf_screen.cli.doctor_cmd",
-)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="npf-screen",
-        description="Screen China's A-share market against the 新质生产力 theme rules, with evidence.",
-    )
-    from npf_screen.core.version import __version__
-
-    parser.add_argument("--version", action="version", version=f"npf-screen {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    subparsers.required = True
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (``npf-screen`` calls ``sys.exit`` on it)."""
-    from npf_screen.core.errors import NpfScreenError
-    from npf_screen.core.exit_codes import ExitCode
-
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args) or 0)
-    except (NpfScreenError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        print(f"npf-screen {args.command}: error: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
-    except KeyboardInterrupt:
-        print(f"npf-screen {args.command}: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        return ExitCode.OK
-    except Exception as exc:
-        print(f"npf-screen {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return ExitCode.FAILURE
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,5 +1,5 @@
 import sys
 
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 
 sys.exit(main())

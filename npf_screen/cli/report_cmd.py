@@ -13,11 +13,11 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.cli.common import add_rules_option
 from npf_screen.core.exit_codes import ExitCode
+from npf_screen.rules.model import LINES
 
 __all__ = ["register", "run_report"]
-
-_LINES = ("choke_point", "regional", "emerging", "future")
 
 
 def _screen(args: argparse.Namespace) -> Any:
@@ -86,13 +86,10 @@ def register(subparsers: Any) -> None:
     group = report.add_mutually_exclusive_group()
     group.add_argument("--sample", action="store_true", help="screen the bundled sample universe (default)")
     group.add_argument("--universe", metavar="PATH", help="a company table (.csv or .parquet)")
-    report.add_argument(
-        "--rules", action="append", metavar="PATH", default=[],
-        help="extra theme rule file or folder of *.toml (repeatable); same ids replace bundled themes",
-    )  # fmt: skip
+    add_rules_option(report)
     report.add_argument("--theme", action="append", metavar="ID", help="only this theme (repeatable)")
     report.add_argument(
-        "--line", action="append", choices=_LINES, help="only themes of this line (repeatable)"
+        "--line", action="append", choices=LINES, help="only themes of this line (repeatable)"
     )
     report.add_argument("--top", type=int, metavar="N", help="candidates shown per theme (default 10)")
     report.add_argument("--title", metavar="TEXT", help="the report's title")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from npf_screen.cli.common import add_rules_option, add_universe_options, emit_table, screen_from_args
 from npf_screen.core.exit_codes import ExitCode
 
 __all__ = ["register"]
@@ -12,7 +13,6 @@ __all__ = ["register"]
 
 def run_review(args: argparse.Namespace) -> int:
     """Screen, fit the theme's affinity and list the best non-candidates (or the whole ranking)."""
-    from npf_screen.cli.screen_cmd import _emit, _screen
     from npf_screen.core.errors import UsageError
     from npf_screen.ml.affinity import affinity_ranking
 
@@ -20,7 +20,7 @@ def run_review(args: argparse.Namespace) -> int:
         raise UsageError(f"--top {args.top}: give a positive number of companies, e.g. --top 20")
     if args.folds < 2:
         raise UsageError(f"--folds {args.folds}: cross-fitting needs at least 2 folds, e.g. --folds 5")
-    result = _screen(args, theme_ids=[args.theme])
+    result = screen_from_args(args, theme_ids=[args.theme])
     ranking = affinity_ranking(result, args.theme, review=args.top, folds=args.folds)
     if ranking["affinity"].isna().all():
         raise UsageError(
@@ -28,13 +28,12 @@ def run_review(args: argparse.Namespace) -> int:
             "screen a larger universe (--universe, --offline) or widen the theme's rules"
         )
     frame = ranking.head(args.top) if args.ranking else ranking[ranking["review"]]
-    _emit(frame.drop(columns="review"), args.format, args.output)
+    emit_table(frame.drop(columns="review"), args.format, args.output)
     return ExitCode.OK
 
 
 def register(subparsers: Any) -> None:
     """Add the review command."""
-    from npf_screen.cli.screen_cmd import _add_rules, _add_universe
     from npf_screen.outputs.table_writer import TABLE_FORMATS
 
     review = subparsers.add_parser(
@@ -45,8 +44,8 @@ def register(subparsers: Any) -> None:
         "behind each affinity. A list for a human to read, not an automatic addition.",
     )
     review.add_argument("theme", metavar="THEME", help="theme id")
-    _add_universe(review)
-    _add_rules(review)
+    add_universe_options(review)
+    add_rules_option(review)
     review.add_argument("--top", type=int, default=20, metavar="N", help="how many companies (default 20)")
     review.add_argument(
         "--ranking", action="store_true",

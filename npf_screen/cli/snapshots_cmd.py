@@ -4,30 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from npf_screen.core.exit_codes import ExitCode
 
-__all__ = ["add_snapshot_options", "register", "run_snapshots", "snapshot_universe"]
-
-
-def add_snapshot_options(parser: argparse.ArgumentParser) -> None:
-    """``--offline`` / ``--snapshot ID`` / ``--cache-dir``, for commands that screen a snapshot."""
-    parser.add_argument(
-        "--offline", action="store_true", help="screen the latest local snapshot (no network)"
-    )
-    parser.add_argument("--snapshot", metavar="ID", help="screen this snapshot (see `npf-screen snapshots`)")
-    if not any("--cache-dir" in a.option_strings for a in parser._actions):
-        parser.add_argument("--cache-dir", metavar="DIR", help="snapshot cache (default: $NPF_SCREEN_CACHE)")
-
-
-def snapshot_universe(args: argparse.Namespace) -> tuple[Any, str] | None:
-    """The universe and snapshot id that ``--offline`` / ``--snapshot`` ask for, else ``None``."""
-    if not (getattr(args, "offline", False) or getattr(args, "snapshot", None)):
-        return None
-    from npf_screen.fetch.api import load_snapshot
-
-    return load_snapshot(getattr(args, "snapshot", None), getattr(args, "cache_dir", None))
+__all__ = ["register", "run_snapshots"]
 
 
 def run_snapshots(args: argparse.Namespace) -> int:

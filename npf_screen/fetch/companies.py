@@ -49,7 +49,7 @@ BACKFILL_FILE = "backfill.json"
 
 def company_cache(store: SnapshotStore, kind: str) -> CompanyCache:
     """The per-company cache ``kind`` (``texts`` or ``composition``) of a cache directory."""
-    return CompanyCache(store, kind, COMPANY_COLUMNS[kind])
+    return CompanyCache(store.companies_dir, kind, COMPANY_COLUMNS[kind])
 
 
 def select_text_candidates(

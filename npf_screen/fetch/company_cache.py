@@ -11,15 +11,12 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from npf_screen.core.atomic import atomic_write_parquet
 from npf_screen.fetch.cache_policy import FRESHNESS
-
-if TYPE_CHECKING:
-    from npf_screen.fetch.snapshots import SnapshotStore
 
 __all__ = ["CompanyCache"]
 
@@ -31,11 +28,11 @@ class CompanyCache:
     ``fetched_at`` (UTC), ``status`` (``ok`` or ``failed: …``). Rows of a company are replaced whole.
     """
 
-    def __init__(self, store: SnapshotStore, name: str, columns: Iterable[str]) -> None:
+    def __init__(self, directory: Path, name: str, columns: Iterable[str]) -> None:
         self.name = name
         self.columns = list(columns)
-        self._data_path = store.companies_dir / f"{name}.parquet"
-        self._index_path = store.companies_dir / f"{name}.index.parquet"
+        self._data_path = Path(directory) / f"{name}.parquet"
+        self._index_path = Path(directory) / f"{name}.index.parquet"
         self.index = self._read(self._index_path, ["code", "fetched_at", "status"])
         self.data = self._read(self._data_path, self.columns)
         self.data = self.data[self.data["code"].isin(set(self.index["code"]))]

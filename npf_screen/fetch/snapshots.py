@@ -37,13 +37,11 @@ import pandas as pd
 from npf_screen.core.atomic import atomic_write_parquet, atomic_write_text
 from npf_screen.core.errors import SnapshotError
 from npf_screen.fetch.cache_policy import ENV_VAR, FRESHNESS, resolve_cache_dir
-from npf_screen.fetch.company_cache import CompanyCache
 from npf_screen.universe.schema import to_canonical
 
 __all__ = [
     "ENV_VAR",
     "FRESHNESS",
-    "CompanyCache",
     "SnapshotStore",
     "resolve_cache_dir",
 ]

@@ -23,14 +23,15 @@ import numbers
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # pragma: no cover
-    from npf_screen.rules.model import ThemeSet
-    from npf_screen.screening.results import Explanation, ScreenResult
+from npf_screen.core.html_repr import register_html
+from npf_screen.rules.model import ThemeSet
+from npf_screen.screening.explanation import Explanation
+from npf_screen.screening.results import ScreenResult
 
 __all__ = [
     "HTML",
@@ -318,3 +319,8 @@ def themes_html(themes: ThemeSet | Iterable[Any]) -> HTML:
     by_line = ", ".join(f"{LINE_LABELS.get(k, k)} {v}" for k, v in counts.items())
     head = f'<div class="npf-head">ThemeSet: {len(listed)} themes ({_esc(by_line)})</div>'
     return _wrap(head + table_html(frame, max_rows=300))
+
+
+register_html(ScreenResult, result_html)
+register_html(Explanation, explanation_html)
+register_html(ThemeSet, themes_html)

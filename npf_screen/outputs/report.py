@@ -32,10 +32,10 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.outputs.display import LINE_LABELS, STYLE, table_html
+from npf_screen.rules.model import LINES
 
 __all__ = ["ReportData", "build_report", "from_result", "from_run", "rules_origin", "write_report"]
 
-_LINE_ORDER = ("choke_point", "emerging", "future", "regional")
 _CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
     "base-uri 'none'; form-action 'none'"
@@ -200,7 +200,7 @@ def _png(draw: Callable[[], Any]) -> str:
 
 
 def _lines(data: ReportData) -> list[str]:
-    present = [line for line in _LINE_ORDER if line in set(data.themes["line"])]
+    present = [line for line in LINES if line in set(data.themes["line"])]
     return present + sorted(set(data.themes["line"]) - set(present) - {""})
 
 

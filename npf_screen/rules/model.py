@@ -15,6 +15,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from npf_screen.core.errors import UnknownThemeError
+from npf_screen.core.html_repr import HtmlRepr
 
 __all__ = [
     "DEFAULT_FIELD_WEIGHTS",
@@ -31,7 +32,8 @@ __all__ = [
 ]
 
 #: The investment lines a theme belongs to.
-LINES: tuple[str, ...] = ("choke_point", "regional", "emerging", "future")
+#: The investment lines, in the order displays and reports show them.
+LINES: tuple[str, ...] = ("choke_point", "emerging", "future", "regional")
 
 #: Text fields rules can match, in the order evidence lists them. ``industry`` is the text of all
 #: industry classifications joined; ``concepts`` the concept labels joined.
@@ -157,7 +159,7 @@ class Theme:
         return float(self.field_weights.get(name, DEFAULT_FIELD_WEIGHTS[name]))
 
 
-class ThemeSet:
+class ThemeSet(HtmlRepr):
     """An ordered, read-only collection of themes keyed by id.
 
     Parameters
@@ -223,8 +225,3 @@ class ThemeSet:
     def __repr__(self) -> str:
         counts = pd.Series([t.line for t in self], dtype="object").value_counts()
         return f"ThemeSet({len(self)} themes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"
-
-    def _repr_html_(self) -> str:
-        from npf_screen.outputs.display import themes_html
-
-        return themes_html(self)

@@ -7,11 +7,10 @@ from typing import Literal
 
 import pandas as pd
 
-from npf_screen.core.gc_pause import gc_paused
 from npf_screen.rules.model import ThemeSet
-from npf_screen.screening.matching import compile_rules, find_hits, prepare_texts
+from npf_screen.screening.exposure import revenue_exposure
+from npf_screen.screening.pipeline import score_table
 from npf_screen.screening.results import ScreenResult
-from npf_screen.screening.scoring import score_pairs
 from npf_screen.universe.schema import CANONICAL_COLUMNS, to_canonical
 
 __all__ = ["screen"]
@@ -70,14 +69,6 @@ def screen(
         universe = to_canonical(universe)
     if not universe.index.equals(pd.RangeIndex(len(universe))):  # positions are the company keys
         universe = universe.reset_index(drop=True)
-    rules = compile_rules(themes)
-    with gc_paused():
-        texts = prepare_texts(universe)
-        hits = find_hits(rules, texts)
-        scored = score_pairs(themes, rules, texts, universe, hits)
-    exposure = None
-    if revenue is not None:
-        from npf_screen.screening.exposure import revenue_exposure
-
-        exposure = revenue_exposure(revenue, themes, share_unit=share_unit)
+    rules, texts, scored = score_table(universe, themes)
+    exposure = None if revenue is None else revenue_exposure(revenue, themes, share_unit=share_unit)
     return ScreenResult(universe, themes, scored, rules, texts, snapshot_id=snapshot_id, exposure=exposure)

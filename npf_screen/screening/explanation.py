@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from npf_screen.core.html_repr import HtmlRepr
+
 __all__ = ["Explanation"]
 
 
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(HtmlRepr):
     """Why one company did or did not qualify for each theme, with the evidence rows.
 
     ``verdicts`` has one row per theme asked about (theme, theme_name, score, rank, qualified,
@@ -37,8 +39,3 @@ class Explanation:
         return "\n".join(lines)
 
     __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        from npf_screen.outputs.display import explanation_html
-
-        return explanation_html(self)

@@ -25,22 +25,21 @@ missing is computed as revenue / total revenue of the report. An optional ``brea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from npf_screen.rules.model import ThemeSet
+from npf_screen.screening.codes import EvidenceKind
+from npf_screen.screening.matching import FIELD_INDEX
+from npf_screen.screening.pipeline import score_table
+from npf_screen.screening.scoring import term_text
 from npf_screen.universe.schema import to_canonical
-
-if TYPE_CHECKING:
-    from npf_screen.screening.results import ScreenResult
 
 __all__ = [
     "EXPOSURE_COLUMNS",
-    "ExposedTables",
     "Exposure",
-    "attach_exposure",
     "exposure_evidence",
     "exposure_scores",
     "merge_evidence",
@@ -207,8 +206,6 @@ def _product_matches(products: pd.Series, themes: ThemeSet) -> pd.DataFrame:
     """(row, theme, term) for every product name matching a theme's keyword terms in the
     ``products`` field and none of its exclusion terms. Runs the screen itself on a table of
     product names, so the matching is exactly the screen's (folding, word boundaries, fields)."""
-    from npf_screen.screening.engine import screen
-
     names = products.astype("object").tolist()
     position = {n: i for i, n in enumerate(dict.fromkeys(names))}  # screen each distinct name once
     unique = list(position)
@@ -216,14 +213,26 @@ def _product_matches(products: pd.Series, themes: ThemeSet) -> pd.DataFrame:
         pd.DataFrame({"code": [f"{i:06d}" for i in range(len(unique))], "name": pd.NA, "products": unique}),
         source="<revenue composition>",
     )
-    evidence = screen(table, themes).evidence
-    evidence = evidence[evidence["field"] == "products"]
-    name_id = evidence["code"].astype("int64")
-    negative = evidence["kind"].isin(["penalty", "veto"])
-    excluded = set(zip(name_id[negative], evidence.loc[negative, "theme"], strict=True))
-    keyword = evidence[evidence["kind"] == "keyword"].assign(name_id=name_id)
+    rules, _, scored = score_table(table, themes)
+    e = scored.evidence
+    e = e[e["field"].to_numpy() == FIELD_INDEX["products"]]
+    name_id = table["code"].to_numpy()[e["company"].to_numpy()].astype("int64")
+    theme = np.asarray(themes.ids, dtype=object)[e["theme"].to_numpy()]
+    kind = e["kind"].to_numpy()
+    negative = np.isin(kind, [EvidenceKind.PENALTY, EvidenceKind.VETO])
+    excluded = set(zip(name_id[negative], theme[negative], strict=True))
+    is_keyword = kind == EvidenceKind.KEYWORD
+    keyword = pd.DataFrame(
+        {
+            "name_id": name_id[is_keyword],
+            "theme": theme[is_keyword],
+            "term": term_text(
+                rules, scored, e["term"].to_numpy()[is_keyword], e["word"].to_numpy()[is_keyword]
+            ),
+        }
+    )
     keep = [(n, t) not in excluded for n, t in zip(keyword["name_id"], keyword["theme"], strict=True)]
-    keyword = keyword.loc[keep, ["name_id", "theme", "term"]]
+    keyword = keyword.loc[keep]
     rows = pd.DataFrame({"row": range(len(names)), "name_id": [position[n] for n in names]})
     return rows.merge(keyword, on="name_id")[["row", "theme", "term"]]
 
@@ -289,55 +298,6 @@ def exposure_evidence(scores: pd.DataFrame, exposure: Exposure) -> pd.DataFrame:
             note = _note(0.0, exposure.reports.get(code, pd.NaT), "")
             rows.append((code, theme, "revenue", "", 0.0, "exposure", note, ""))
     return pd.DataFrame(rows, columns=_EVIDENCE_COLUMNS)
-
-
-@dataclass(frozen=True)
-class ExposedTables:
-    """A screen's tables with revenue exposure attached (see :func:`attach_exposure`)."""
-
-    scores: pd.DataFrame
-    candidates: pd.DataFrame
-    evidence: pd.DataFrame
-    exposure: Exposure
-
-
-def attach_exposure(
-    result: ScreenResult,
-    composition: pd.DataFrame,
-    *,
-    share_unit: Literal["fraction", "percent", "auto"] = "fraction",
-) -> ExposedTables:
-    """A screen's scores, candidates and evidence with revenue exposure shown beside the scores.
-
-    Scores are unchanged: ``scores`` and ``candidates`` gain an ``exposure`` column (NaN where the
-    composition is unknown) and ``evidence`` gains rows of kind ``exposure`` worth 0 points, so
-    per (code, theme) the evidence still adds up to the score.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from npf_screen import load_sample, screen
-    >>> from npf_screen.screening.exposure import attach_exposure
-    >>> result = screen(load_sample(), lines=["choke_point"])
-    >>> mix = pd.DataFrame({"code": ["688630"] * 2, "report_date": ["2024-12-31"] * 2,
-    ...                     "product": ["直写光刻设备", "维保服务"], "share": [0.9, 0.1]})
-    >>> tables = attach_exposure(result, mix)
-    >>> tables.candidates.query("code == '688630' and theme == 'cp_lithography'")["exposure"].tolist()
-    [0.9]
-    """
-    exposure = revenue_exposure(composition, result.themes, share_unit=share_unit)
-    regional = {t.id for t in result.themes if t.region is not None}
-    names = result.universe.set_index("code")["name"]
-    scores = exposure_scores(
-        result.scores, exposure, names=names, no_extra=regional, theme_ids=result.themes.ids
-    )
-    evidence = merge_evidence(
-        result.evidence, exposure_evidence(scores, exposure), result.universe["code"], result.themes.ids
-    )
-    candidates = result.candidates.merge(
-        scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left"
-    )
-    return ExposedTables(scores, candidates, evidence, exposure)
 
 
 def merge_evidence(

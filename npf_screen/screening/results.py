@@ -10,11 +10,12 @@ import pandas as pd
 
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.core.gc_pause import gc_paused
+from npf_screen.core.html_repr import HtmlRepr
 from npf_screen.rules.model import ThemeSet
 from npf_screen.screening.codes import EVIDENCE_KINDS
 from npf_screen.screening.explanation import Explanation
 from npf_screen.screening.matching import CompiledRules, PreparedTexts
-from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored
+from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored, term_text
 
 if TYPE_CHECKING:
     from npf_screen.screening.exposure import Exposure
@@ -50,7 +51,7 @@ def _snippet(text: str, start: int, length: int) -> str:
     )
 
 
-class ScreenResult:
+class ScreenResult(HtmlRepr):
     """The outcome of :func:`npf_screen.screen`. Every table is a plain pandas DataFrame.
 
     Attributes
@@ -136,8 +137,7 @@ class ScreenResult:
 
     def _term_text(self, term: np.ndarray, word: np.ndarray) -> np.ndarray:
         """The words of evidence rows: the rule term (as spelled) for a term key, else the interned word."""
-        labels = np.asarray([*self._rules.term_labels, ""], dtype=object)  # key -1 → the trailing ""
-        return np.where(term >= 0, labels[term], self._scored.words.decode(word))
+        return term_text(self._rules, self._scored, term, word)
 
     @cached_property
     def _decoded(self) -> pd.DataFrame:
@@ -366,8 +366,3 @@ class ScreenResult:
             + (f", snapshot {self.snapshot_id}" if self.snapshot_id else "")
             + ")"
         )
-
-    def _repr_html_(self) -> str:
-        from npf_screen.outputs.display import result_html
-
-        return result_html(self)

@@ -28,7 +28,7 @@ from npf_screen.screening.matching import (
     label_hits,
 )
 
-__all__ = ["EVIDENCE_FIELDS", "Scored", "score_pairs"]
+__all__ = ["EVIDENCE_FIELDS", "Scored", "score_pairs", "term_text"]
 
 KEYWORD, INDUSTRY, CONCEPT, REGION, GATE, FILTER, VETO, PENALTY = EvidenceKind
 #: Field names of evidence rows: the text fields, then the pseudo-fields region and filter.
@@ -378,3 +378,9 @@ def score_pairs(
         }
     )
     return Scored(pd.DataFrame(evidence), scores, scorer.notes, scorer.words)
+
+
+def term_text(rules: CompiledRules, scored: Scored, term: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """The words of evidence rows: the rule term (as spelled) for a term key, else the interned word."""
+    labels = np.asarray([*rules.term_labels, ""], dtype=object)  # key -1 → the trailing ""
+    return np.where(term >= 0, labels[term], scored.words.decode(word))
