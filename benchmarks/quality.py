@@ -56,7 +56,8 @@ import pandas as pd
 
 import npf_screen as npf
 from npf_screen.ml.affinity import affinity_ranking, cross_fit, feature_matrix
-from npf_screen.ml.similarity import text_index, theme_similarity
+from npf_screen.ml.similarity import theme_similarity
+from npf_screen.ml.text_features import text_index
 from npf_screen.rules.model import normalize_term
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -302,7 +302,7 @@ finally:
 and proposes terms that separate them, each with an example. They are for a human to judge — read
 the examples before adding any."""),
     """try:
-    from npf_screen.ml.similarity import suggest_keywords
+    from npf_screen.ml.keyword_suggestions import suggest_keywords
 except ImportError:
     suggest_keywords = None
     print("keyword suggestions need npf_screen.ml.similarity (a newer npf-screen)")
@@ -408,7 +408,8 @@ path = "choke_points.csv"
 definition = load_definition(work / "choke_points.toml")
 definition.name, definition.top, [w.format for w in definition.watchlists]""",
     md("""## The first run"""),
-    """from npf_screen.runs.runner import RunHistory, run_screen
+    """from npf_screen.runs.history import RunHistory
+from npf_screen.runs.runner import run_screen
 
 first = run_screen(definition, run_date=dt.date(2024, 3, 1))
 print(first.summary())""",
@@ -417,7 +418,7 @@ print(first.summary())""",
 To see membership move without waiting a week, the second run uses a loader that changes the data:
 the best lithography company's business text no longer mentions its products. (In production the
 loader refreshes a live snapshot.)"""),
-    """from npf_screen.runs.runner import load_universe_data
+    """from npf_screen.runs.universe_filters import load_universe_data
 
 
 def changed_loader(spec, offline):

@@ -24,7 +24,8 @@ from npf_screen.outputs import display as _display  # noqa: F401 (registers the 
 from npf_screen.rules.loader import load_themes
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.screening.engine import screen
-from npf_screen.screening.results import Explanation, ScreenResult
+from npf_screen.screening.explanation import Explanation
+from npf_screen.screening.results import ScreenResult
 from npf_screen.universe.loader import load_sample, load_universe
 
 #: Heavier entry points, imported on first use so ``import npf_screen`` (and the CLI) stays fast.

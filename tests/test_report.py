@@ -95,7 +95,8 @@ def test_cli_rejects_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_report_of_a_recorded_run(tmp_path: Path) -> None:
     pytest.importorskip("npf_screen.runs.runner", reason="scheduled runs are not in this build")
     from npf_screen.runs.definitions import parse_definition
-    from npf_screen.runs.runner import RunHistory, run_screen
+    from npf_screen.runs.history import RunHistory
+    from npf_screen.runs.runner import run_screen
 
     definition = parse_definition(
         '[screen]\nname = "demo"\nthemes = ["cp_eda", "cp_lithography"]\ntop = 3\nhistory_dir = "h"\n'

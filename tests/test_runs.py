@@ -20,14 +20,10 @@ from npf_screen.core.errors import DefinitionError, OutputError, RunError, RunLo
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.runs.definitions import Filters, parse_definition
-from npf_screen.runs.runner import (
-    RunHistory,
-    UniverseData,
-    apply_filters,
-    diff_runs,
-    run_screen,
-    select_members,
-)
+from npf_screen.runs.history import RunHistory
+from npf_screen.runs.membership import diff_runs, select_members
+from npf_screen.runs.runner import run_screen
+from npf_screen.runs.universe_filters import UniverseData, apply_filters
 
 from .helpers import THEME_HEADER, universe, write_rules
 
@@ -385,7 +381,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys) -> None:
 
 def test_default_loader_for_files_and_the_sample(tmp_path: Path) -> None:
     from npf_screen.runs.definitions import UniverseSpec
-    from npf_screen.runs.runner import load_universe_data
+    from npf_screen.runs.universe_filters import load_universe_data
 
     path = tmp_path / "companies.csv"
     path.write_text("code,name\n600519,贵州茅台\n000001,平安银行\n", encoding="utf-8")

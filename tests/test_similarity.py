@@ -8,14 +8,9 @@ from pathlib import Path
 import pytest
 
 from npf_screen import UnknownCompanyError, load_sample, load_themes, screen
-from npf_screen.ml.similarity import (
-    _Analyzer,
-    clear_cache,
-    similar_companies,
-    suggest_keywords,
-    text_index,
-    theme_similarity,
-)
+from npf_screen.ml.keyword_suggestions import suggest_keywords
+from npf_screen.ml.similarity import similar_companies, theme_similarity
+from npf_screen.ml.text_features import _Analyzer, clear_cache, text_index
 
 from .helpers import THEME_HEADER, universe, write_rules
 

@@ -34,7 +34,7 @@ def _history(args: argparse.Namespace) -> Any:
     from pathlib import Path
 
     from npf_screen.core.errors import NpfScreenError
-    from npf_screen.runs.runner import RunHistory, default_history_dir
+    from npf_screen.runs.history import RunHistory, default_history_dir
 
     if args.history_dir:
         return RunHistory(args.history_dir)

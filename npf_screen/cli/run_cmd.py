@@ -64,7 +64,7 @@ def run_run(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> Any:
     """The RunHistory named by --history-dir, --screen (file or name) or the only screen there is."""
     from npf_screen.core.errors import NpfScreenError
-    from npf_screen.runs.runner import RunHistory, default_history_dir
+    from npf_screen.runs.history import RunHistory, default_history_dir
 
     if args.history_dir:
         return RunHistory(args.history_dir)
@@ -100,7 +100,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Compare the members of two runs."""
-    from npf_screen.runs.runner import diff_runs
+    from npf_screen.runs.membership import diff_runs
 
     history = _history(args)
     a, b = history.load(args.run_a), history.load(args.run_b)

@@ -4,7 +4,7 @@
 :mod:`npf_screen.ml.text_features` (Chinese 2-4-grams and Latin words of 主营业务, products and the
 English summary) between a theme's top candidates and the non-candidates, and proposes the most
 distinctive ones, grown to whole words and with example snippets, for a human to review before
-adding them to the rules. Also importable from :mod:`npf_screen.ml.similarity`.
+adding them to the rules.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def suggest_keywords(result: ScreenResult, theme: str, n: int = 20, top_k: int =
     Examples
     --------
     >>> from npf_screen import load_sample, screen
-    >>> from npf_screen.ml.similarity import suggest_keywords
+    >>> from npf_screen import suggest_keywords
     >>> result = screen(load_sample(), lines=["choke_point"])
     >>> suggest_keywords(result, "cp_lithography", n=5).columns.tolist()
     ['term', 'z', 'in_top', 'top_share', 'in_rest', 'example']

@@ -10,9 +10,8 @@ n-grams of the Chinese texts and Latin words, one block per kind of text).
   theme's best matches from the non-candidates, with example snippets, for a human to review
   before adding them to the rules.
 
-The text index and its cache (:func:`text_index`, :func:`clear_cache`, :class:`TextIndex`) are
-importable from here too. Companies without business text have no vector: their similarity is
-``NaN``.
+The text index and its cache live in :mod:`npf_screen.ml.text_features`. Companies without business
+text have no vector: their similarity is ``NaN``.
 """
 
 from __future__ import annotations
@@ -22,15 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from npf_screen.ml.keyword_suggestions import suggest_keywords
 from npf_screen.ml.text_features import (
-    BLOCKS,  # noqa: F401  (importable from here, as before)
-    SUGGESTION_FIELDS,  # noqa: F401
-    TEXT_FIELDS,
-    TextIndex,
-    _Analyzer,  # noqa: F401  (importable from here, as before)
     candidate_scores,
-    clear_cache,
     text_index,
     theme_candidates,
 )
@@ -39,12 +31,7 @@ if TYPE_CHECKING:
     from npf_screen.screening.results import ScreenResult
 
 __all__ = [
-    "TEXT_FIELDS",
-    "TextIndex",
-    "clear_cache",
     "similar_companies",
-    "suggest_keywords",
-    "text_index",
     "theme_similarity",
 ]
 

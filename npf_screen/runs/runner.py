@@ -36,13 +36,11 @@ from npf_screen.core.errors import DefinitionError, RunError, UnknownThemeError
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import ThemeSet
 from npf_screen.runs.definitions import ScreenDefinition
-from npf_screen.runs.history import MEMBER_COLUMNS, RunHistory, RunRecord, default_history_dir
+from npf_screen.runs.history import RunHistory, RunRecord, default_history_dir
 from npf_screen.runs.membership import RunDiff, diff_runs, select_members
-from npf_screen.runs.universe_filters import UniverseData, UniverseLoader, apply_filters, load_universe_data
+from npf_screen.runs.universe_filters import UniverseLoader, apply_filters, load_universe_data
 
-__all__ = [
-    "MEMBER_COLUMNS", "RunDiff", "RunHistory", "RunOutcome", "RunRecord", "UniverseData", "UniverseLoader",
-    "apply_filters", "default_history_dir", "diff_runs", "load_universe_data", "run_screen", "select_members",
+__all__ = [ "RunOutcome", "run_screen",
 ]  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored, term_text
 if TYPE_CHECKING:
     from npf_screen.screening.exposure import Exposure
 
-__all__ = ["Explanation", "ScreenResult"]
+__all__ = ["ScreenResult"]
 
 CANDIDATE_COLUMNS = [
     "code",

@@ -44,7 +44,6 @@ __all__ = [
     "commit",
     "format_of",
     "plan_watchlist",
-    "validate_codes",
     "write_candidates",
     "write_watchlist",
 ]
