@@ -48,9 +48,30 @@ def _mode_for(final: Path) -> int:
     try:
         return final.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (``/proc/self/status`` on
+    Linux), since ``os.umask`` can only be read by setting it, which races with threads that create
+    files meanwhile. Elsewhere the value read once at import (single-threaded) is used."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _IMPORT_UMASK
+
+
+def _read_umask_once() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_IMPORT_UMASK = _read_umask_once()
 
 
 def _write(target: str | Path, mode: str, writer: Callable[[IO], object], **open_kw: object) -> Path:

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from npf_screen.core.errors import UnknownThemeError
+from npf_screen.core.errors import RuleError, UnknownThemeError
 from npf_screen.core.html_repr import HtmlRepr
 
 __all__ = [
@@ -169,7 +169,16 @@ class ThemeSet(HtmlRepr):
     """
 
     def __init__(self, themes: Iterable[Theme]) -> None:
-        self._themes: dict[str, Theme] = {t.id: t for t in themes}
+        self._themes: dict[str, Theme] = {}
+        for theme in themes:
+            if theme.id in self._themes:
+                raise RuleError(
+                    [
+                        f"theme {theme.id!r}: id: appears twice in one ThemeSet; ids must be unique "
+                        "(rename one; rule files passed to load_themes replace bundled themes of the same id)"
+                    ]
+                )
+            self._themes[theme.id] = theme
 
     def __len__(self) -> int:
         return len(self._themes)
@@ -202,9 +211,10 @@ class ThemeSet(HtmlRepr):
             For an id that is not loaded or a line that does not exist.
         """
         chosen = list(self)
+        ids = list(dict.fromkeys(ids)) if ids is not None else None  # iterables are read once
+        lines = list(lines) if lines is not None else None
         if ids:
-            wanted = list(dict.fromkeys(ids))
-            chosen = [self[i] for i in wanted]
+            chosen = [self[i] for i in ids]
         if lines:
             bad = [x for x in lines if x not in LINES]
             if bad:

@@ -275,9 +275,9 @@ class ScreenResult(HtmlRepr):
             c = c[c["theme"] == theme]
         return c[c["rank"] <= n].reset_index(drop=True)
 
-    def themes_of(self, code: str) -> pd.DataFrame:
+    def themes_of(self, code: str | int) -> pd.DataFrame:
         """All themes one company qualifies for, best first (reverse lookup)."""
-        self._position(code)
+        _, code = self._position(code)
         c = self.candidates
         return c[c["code"] == code].sort_values("score", ascending=False).reset_index(drop=True)
 
@@ -295,22 +295,29 @@ class ScreenResult(HtmlRepr):
             columns={"score": "top_score", "code": "top_code", "name": "top_name"}
         ).reset_index()
 
-    def _position(self, code: str) -> int:
-        matches = np.flatnonzero(self._codes == str(code))
+    def _position(self, code: str | int) -> tuple[int, str]:
+        """(row position, 6-digit code) of ``code``; an int is read as a zero-padded code."""
+        if isinstance(code, int) and not isinstance(code, bool) and 0 <= code <= 999_999:
+            code = f"{code:06d}"
+        elif not isinstance(code, str):
+            raise UnknownCompanyError(
+                f"stock code {code!r}: give the 6-digit code as text, e.g. '000001' (or an int like 1)"
+            )
+        matches = np.flatnonzero(self._codes == code)
         if not len(matches):
             raise UnknownCompanyError(
                 f"stock code {code!r} is not in the screened universe ({len(self._codes)} companies)"
             )
-        return int(matches[0])
+        return int(matches[0]), code
 
-    def explain(self, code: str, theme: str | None = None) -> Explanation:
+    def explain(self, code: str | int, theme: str | None = None) -> Explanation:
         """Why ``code`` did or did not qualify for ``theme`` (or for every theme it touched).
 
         Raises
         ------
         UnknownCompanyError, UnknownThemeError
         """
-        pos = self._position(code)
+        pos, code = self._position(code)
         asked = [self.themes[theme]] if theme is not None else None
         s = self.scores[self.scores["code"] == code].set_index("theme")
         if asked is None:
