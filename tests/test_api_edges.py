@@ -52,10 +52,8 @@ def test_atomic_writes_never_touch_the_process_umask(tmp_path, monkeypatch) -> N
     calls: list[int] = []
     real = os.umask
     monkeypatch.setattr(os, "umask", lambda mask: calls.append(mask) or real(mask))
-    threads = [
-        threading.Thread(target=atomic.atomic_write_text, args=(tmp_path / f"f{i}.txt", "x"))
-        for i in range(8)
-    ]
+    paths = [tmp_path / f"f{i}.txt" for i in range(8)]
+    threads = [threading.Thread(target=atomic.atomic_write_text, args=(path, "x")) for path in paths]
     for t in threads:
         t.start()
     for t in threads:
