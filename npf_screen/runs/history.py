@@ -26,6 +26,7 @@ import pandas as pd
 
 from npf_screen.core.atomic import atomic_write_parquet, atomic_write_text
 from npf_screen.core.errors import RunError, RunLockedError, UnknownRunError
+from npf_screen.core.records import records
 
 __all__ = ["MEMBER_COLUMNS", "RunHistory", "RunRecord", "default_history_dir"]
 
@@ -157,8 +158,6 @@ class RunHistory:
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         record.candidates_file = f"{record.run_id}.{uuid.uuid4().hex[:12]}.parquet"
         atomic_write_parquet(self.runs_dir / record.candidates_file, candidates.reset_index(drop=True))
-        from npf_screen.outputs.watchlists.tables import records
-
         payload = {**record.meta(), "members": records(record.members)}
         text = json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n"
         atomic_write_text(self.runs_dir / f"{record.run_id}.json", text)

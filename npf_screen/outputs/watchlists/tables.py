@@ -26,37 +26,20 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 import re
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["csv_bytes", "json_bytes", "records", "write_parquet", "write_xlsx"]
+from npf_screen.core.records import plain_value, records
+
+__all__ = ["csv_bytes", "json_bytes", "write_parquet", "write_xlsx"]
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def _python(value: object) -> object:
-    """A plain Python value for one cell: None for missing, no numpy scalars, dates as date/datetime."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date() if value == value.normalize() else value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalar
-        value = value.item()
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _text(value: object) -> str:
-    value = _python(value)
+    value = plain_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -64,12 +47,6 @@ def _text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """The rows as plain-Python dicts (missing values ``None``, no numpy scalars)."""
-    columns = [str(c) for c in frame.columns]
-    return [dict(zip(columns, map(_python, row), strict=True)) for row in frame.itertuples(index=False)]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -120,7 +97,7 @@ def _fill(sheet: object, frame: pd.DataFrame) -> None:
     columns = [str(c) for c in frame.columns]
     sheet.append(columns)  # type: ignore[attr-defined]
     for row in frame.itertuples(index=False):
-        sheet.append([_python(v) for v in row])  # type: ignore[attr-defined]
+        sheet.append([plain_value(v) for v in row])  # type: ignore[attr-defined]
     if "code" in columns:
         letter = sheet.cell(row=1, column=columns.index("code") + 1).column_letter  # type: ignore[attr-defined]
         for cell in sheet[letter][1:]:  # type: ignore[index]
