@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from npf_screen import UnknownCompanyError, UnknownThemeError, load_themes, screen
+from npf_screen import UnknownCompanyError, UnknownThemeError
 from npf_screen.cli.main import main
 from npf_screen.ml.affinity import affinity_ranking, explain_affinity, fit_affinity, theme_affinity
 
-from .helpers import THEME_HEADER, universe, write_rules
+from .helpers import THEME_HEADER, screen_rules, universe, write_rules
 
 RULES = (
     THEME_HEADER.format(id="t_h2", line="emerging")
@@ -55,7 +55,7 @@ ROWS = [
 
 @pytest.fixture
 def result(tmp_path: Path):
-    return screen(universe(ROWS), load_themes(write_rules(tmp_path, RULES), bundled=False))
+    return screen_rules(tmp_path, RULES, ROWS)
 
 
 def test_affinity_finds_what_the_rules_missed(result) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from npf_screen import load_themes, screen
+from npf_screen import screen
 from npf_screen.screening.exposed import attach_exposure
 from npf_screen.screening.exposure import revenue_exposure
 
-from .helpers import THEME_HEADER, universe, write_rules
+from .helpers import THEME_HEADER, rule_themes, universe
 
 RULES = (
     THEME_HEADER.format(id="t_litho", line="choke_point")
@@ -45,7 +45,7 @@ provinces = ["广西"]
 
 @pytest.fixture
 def themes(tmp_path: Path):
-    return load_themes(write_rules(tmp_path, RULES), bundled=False)
+    return rule_themes(tmp_path, RULES)
 
 
 def mix(rows: list[tuple], columns: str = "code report_date product revenue share") -> pd.DataFrame:

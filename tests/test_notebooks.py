@@ -69,6 +69,7 @@ def test_notebook_matches_its_source(path: Path) -> None:
     ], f"{path.name} differs from notebooks/_build.py: run `python notebooks/_build.py`"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(
     path: Path, kernel_dirs: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

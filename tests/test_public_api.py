@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import npf_screen
 from npf_screen.core import errors
 
@@ -38,6 +40,7 @@ def test_every_subpackage_is_packaged() -> None:
     assert found == declared
 
 
+@pytest.mark.slow
 def test_plain_install_ships_seeds_and_sample(tmp_path: Path) -> None:
     """`pip install .` (not editable) carries the rule files and the sample; run from elsewhere."""
     target = tmp_path / "site"

@@ -29,6 +29,7 @@ def test_metrics_on_a_known_ranking(quality) -> None:
     assert m["ap"] == pytest.approx((1 / 1 + 2 / 3) / 3)
 
 
+@pytest.mark.slow
 def test_benchmark_runs_on_the_sample(quality, tmp_path: Path, capsys) -> None:
     sample = resources.files("npf_screen.universe.data") / "sample_companies.csv"
     frame = pd.read_csv(str(sample), dtype=str)

@@ -139,6 +139,7 @@ def _body(dom: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.slow
 def test_report_loads_in_a_headless_browser(tmp_path: Path, result: npf.ScreenResult) -> None:
     browser = _browser()
     path = write_report(result, tmp_path / "report.html", top=5)
@@ -156,6 +157,7 @@ def test_report_loads_in_a_headless_browser(tmp_path: Path, result: npf.ScreenRe
     assert done.returncode == 0 and shot.stat().st_size > 50_000, done.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_browser_check_catches_script_errors(tmp_path: Path, result: npf.ScreenResult) -> None:
     """The page's own error recorder works: a broken script shows up in the DOM."""
     browser = _browser()

@@ -8,7 +8,7 @@ import pytest
 
 from npf_screen import load_themes, screen
 
-from .helpers import THEME_HEADER, universe, write_rules
+from .helpers import THEME_HEADER, rule_themes, screen_rules, universe, write_rules
 
 RULES = (
     THEME_HEADER.format(id="t_litho", line="choke_point")
@@ -189,7 +189,7 @@ fields = ["main_business", "name", "products"]
 
 def test_total_is_capped_at_100(tmp_path: Path) -> None:
     data = universe([{"code": "000001", "name": "氢能", "main_business": "燃料电池", "products": "电解槽"}])
-    result = screen(data, load_themes(write_rules(tmp_path, CAP_RULES), bundled=False))
+    result = screen_rules(tmp_path, CAP_RULES, data)
     assert result.scores["score"].tolist() == [100.0]
     assert result.evidence["points"].sum() == 100.0
     assert (result.evidence["note"] == "score cap 100 reached").any()
@@ -202,7 +202,7 @@ def test_ties_at_the_cap_are_ordered_by_support(tmp_path: Path) -> None:
             {"code": "000002", "name": "氢能乙", "main_business": "燃料电池", "products": "电解槽"},  # 180
         ]
     )
-    result = screen(data, load_themes(write_rules(tmp_path, CAP_RULES), bundled=False))
+    result = screen_rules(tmp_path, CAP_RULES, data)
     scores = result.scores.set_index("code")
     assert scores["score"].tolist() == [100.0, 100.0]
     assert scores.loc["000002", "support"] > scores.loc["000001", "support"]
@@ -223,7 +223,7 @@ concepts = ["氢能源"]
             {"code": "000002", "name": "乙", "industry_em_l3": "燃料电池", "concepts": "氢能源"},
         ]
     )
-    result = screen(data, load_themes(write_rules(tmp_path, rules), bundled=False))
+    result = screen_rules(tmp_path, rules, data)
     assert result.candidates["code"].tolist() == ["000002"]
     assert sorted(result.evidence["kind"]) == ["concept", "industry"]
 
@@ -272,7 +272,7 @@ def test_screen_restores_the_garbage_collector(tmp_path: Path) -> None:
 
 
 def test_screen_accepts_a_universe_with_any_index(tmp_path: Path) -> None:
-    rules = load_themes(write_rules(tmp_path, RULES), bundled=False)
+    rules = rule_themes(tmp_path, RULES)
     shuffled = universe(COMPANIES).iloc[::-1]  # index 9..0
     by_code = screen(shuffled, rules).scores.set_index(["code", "theme"])["score"].sort_index()
     expected = screen(universe(COMPANIES), rules).scores.set_index(["code", "theme"])["score"].sort_index()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from npf_screen import UnknownCompanyError, load_sample, load_themes, screen
+from npf_screen import UnknownCompanyError, load_sample, screen
 from npf_screen.ml.keyword_suggestions import suggest_keywords
 from npf_screen.ml.similarity import similar_companies, theme_similarity
 from npf_screen.ml.text_features import _Analyzer, clear_cache, text_index
 
-from .helpers import THEME_HEADER, universe, write_rules
+from .helpers import THEME_HEADER, screen_rules, universe
 
 RULES = (
     THEME_HEADER.format(id="t_litho", line="choke_point")
@@ -40,7 +40,7 @@ ROWS = [
 @pytest.fixture
 def result(tmp_path: Path):
     companies = universe([{"code": c, "name": n, "main_business": t} for c, n, t in ROWS])
-    return screen(companies, load_themes(write_rules(tmp_path, RULES), bundled=False))
+    return screen_rules(tmp_path, RULES, companies)
 
 
 def test_analyzer_makes_chinese_ngrams_and_latin_words() -> None:
@@ -85,7 +85,7 @@ def test_theme_similarity_is_explainable(result) -> None:
 
 def test_theme_without_candidates_gives_nan(tmp_path: Path) -> None:
     companies = universe([{"code": c, "name": n, "main_business": t} for c, n, t in ROWS[4:]])
-    empty = screen(companies, load_themes(write_rules(tmp_path, RULES), bundled=False))
+    empty = screen_rules(tmp_path, RULES, companies)
     sims = theme_similarity(empty, "t_litho")
     assert sims["similarity"].isna().all() and not sims["seed"].any()
     assert suggest_keywords(empty, "t_litho").empty

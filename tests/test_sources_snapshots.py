@@ -75,6 +75,8 @@ def _kill_child_at(cache: Path, where: str, tmp_path: Path) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
+        child.stdout.close()  # type: ignore[union-attr]
+        child.stderr.close()  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("where", ["write", "fetch"])
