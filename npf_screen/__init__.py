@@ -12,13 +12,23 @@ Typical use::
 from __future__ import annotations
 
 from npf_screen.core.errors import (
+    DefinitionError,
     NpfScreenError,
     OutputError,
     RuleError,
+    RunError,
+    RunLockedError,
+    SchemaDriftError,
+    SnapshotError,
+    SourceError,
     UniverseError,
     UnknownCompanyError,
+    UnknownRunError,
     UnknownThemeError,
+    UpstreamRefusedError,
+    UsageError,
 )
+from npf_screen.core.exit_codes import ExitCode
 from npf_screen.core.version import __version__ as __version__
 from npf_screen.outputs import display as _display  # noqa: F401 (registers the Jupyter HTML renderers)
 from npf_screen.rules.loader import load_themes
@@ -65,16 +75,26 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DefinitionError",
+    "ExitCode",
     "Explanation",
     "NpfScreenError",
     "OutputError",
     "RuleError",
+    "RunError",
+    "RunLockedError",
+    "SchemaDriftError",
     "ScreenResult",
+    "SnapshotError",
+    "SourceError",
     "Theme",
     "ThemeSet",
     "UniverseError",
     "UnknownCompanyError",
+    "UnknownRunError",
     "UnknownThemeError",
+    "UpstreamRefusedError",
+    "UsageError",
     "affinity_ranking",
     "explain_affinity",
     "fetch_business_text",

@@ -21,6 +21,24 @@ def test_all_is_sorted_and_importable() -> None:
         assert hasattr(npf_screen, name), name
 
 
+#: The public names `import npf_screen as npf` offered before the layers were made visible: they stay.
+NAMES_BEFORE_THE_LAYERS = {
+    "Explanation", "NpfScreenError", "OutputError", "RuleError", "ScreenResult", "Theme", "ThemeSet",
+    "UniverseError", "UnknownCompanyError", "UnknownThemeError", "affinity_ranking", "explain_affinity",
+    "fetch_business_text", "fetch_revenue_composition", "fetch_universe", "list_snapshots", "load_definition",
+    "load_sample", "load_snapshot", "load_themes", "load_universe", "revenue_exposure", "run_screen", "screen",
+    "similar_companies", "suggest_keywords", "theme_affinity", "theme_similarity", "write_candidates",
+    "write_report", "write_watchlist",
+}  # fmt: skip
+
+
+def test_the_root_keeps_every_name_and_exports_every_error() -> None:
+    assert set(npf_screen.__all__) >= NAMES_BEFORE_THE_LAYERS
+    assert set(errors.__all__) <= set(npf_screen.__all__)
+    for name in errors.__all__:
+        assert getattr(npf_screen, name) is getattr(errors, name)
+
+
 def test_exceptions_subclass_fitting_builtins() -> None:
     assert issubclass(errors.RuleError, ValueError)
     assert issubclass(errors.UniverseError, ValueError)
