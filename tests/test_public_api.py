@@ -26,7 +26,8 @@ NAMES_BEFORE_THE_LAYERS = {
     "Explanation", "NpfScreenError", "OutputError", "RuleError", "ScreenResult", "Theme", "ThemeSet",
     "UniverseError", "UnknownCompanyError", "UnknownThemeError", "affinity_ranking", "explain_affinity",
     "fetch_business_text", "fetch_revenue_composition", "fetch_universe", "list_snapshots", "load_definition",
-    "load_sample", "load_snapshot", "load_themes", "load_universe", "revenue_exposure", "run_screen", "screen",
+    "load_sample", "load_snapshot", "load_themes", "load_universe", "revenue_exposure", "run_screen",
+    "screen",
     "similar_companies", "suggest_keywords", "theme_affinity", "theme_similarity", "write_candidates",
     "write_report", "write_watchlist",
 }  # fmt: skip
