@@ -462,12 +462,83 @@ page = write_report(from_run(history, "latest"), work / "run.html")
 print(page, f"{page.stat().st_size / 1e3:.0f} kB")""",
 ]
 
+DRAFT = [
+    md("""# Draft a theme from a policy text
+
+Analysts map every new plan, provincial report or ministry catalogue to sectors and then to companies
+by hand. `npf.draft_theme(text, universe)` (and `npf-screen draft --from FILE`) proposes the theme for
+you to review: the industrial terms the text names that companies also use, the vocabulary those
+companies share, each weighed by how specific it is, grouped, with the sentence it came from and how
+many companies use it. The result is a rule file that loads exactly like the bundled seeds.
+
+The passage below is a made-up provincial action plan, written for this tutorial."""),
+    DATA,
+    '''POLICY = """# 某省具身智能与机器人产业行动方案（教程示例）
+
+## 一、总体要求
+以整机带动零部件、以应用牵引技术攻关，形成自主可控的机器人产业链。
+
+## 二、重点方向
+### 2.1 核心零部件
+突破谐波减速器、RV减速器、行星滚柱丝杠等精密传动部件，提升伺服电机、伺服驱动器和运动控制器的
+可靠性，发展六维力传感器和视觉传感器。
+
+### 2.2 整机与应用
+推动工业机器人在焊接、装配、搬运场景规模应用，支持人形机器人和协作机器人整机研发。
+
+## 三、保障措施
+加大首台（套）保险补偿支持力度，鼓励金融机构开发科技信贷产品。
+"""''',
+    md("""## Draft from one section
+
+`section=` picks a section by its heading (Markdown `#`, `一、` or `3.2` headings); `focus=` keeps only
+the clauses naming one thing. The 保障措施 section names no industry and would be refused with
+"no usable terms"."""),
+    """draft = npf.draft_theme(POLICY, universe, section="重点方向", theme_id="my_robots")
+draft""",
+    md("""## Every term with its justification
+
+`kind` says whether the text names the term or it is vocabulary of a named term's companies;
+`companies` is how many companies' business text uses it; `sentence` is the text's own sentence."""),
+    """draft.terms""",
+    md("""## The rule file
+
+Each keyword group carries its justification as comments. The rationale quotes the text."""),
+    """print(draft.toml[:1500])""",
+    md("""## Preview: the draft's top companies, and the bundled themes it overlaps
+
+The overlap is the share of the draft's top 30 companies that are candidates of a bundled theme: it
+tells you when a draft is mostly an existing theme."""),
+    """draft.preview[["code", "name", "score", "evidence_summary"]]""",
+    """draft.overlaps""",
+    md("""## Edit, keep and screen
+
+Drop the terms you do not want (`draft.without(...)` re-validates and previews again), write the
+rule file (atomically) and screen with it like any other rule file (`--rules` on the command line)."""),
+    """import tempfile
+from pathlib import Path
+
+vocabulary = draft.terms[draft.terms["kind"] == "vocabulary"]
+weak = vocabulary.sort_values("companies").tail(2)["term"].tolist()  # the broadest suggestions
+edited = draft.without(*weak)
+print("dropped:", weak)
+
+path = edited.write(Path(tempfile.mkdtemp()) / "my_robots.toml")
+themes = npf.load_themes(path)
+result = npf.screen(universe, themes, theme_ids=["my_robots"], snapshot_id=snapshot_id)
+result.top(10, theme="my_robots")""",
+    """best = result.top(1, theme="my_robots")["code"].iloc[0]
+result.explain(best, theme="my_robots")""",
+]
+
+
 NOTEBOOKS = {
     "01_quickstart.ipynb": QUICKSTART,
     "02_choke_points.ipynb": CHOKE_POINTS,
     "03_regional.ipynb": REGIONAL,
     "04_your_own_theme.ipynb": OWN_THEME,
     "05_scheduled_runs_and_watchlists.ipynb": RUNS,
+    "06_draft_a_theme.ipynb": DRAFT,
 }
 
 

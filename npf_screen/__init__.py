@@ -40,6 +40,7 @@ from npf_screen.universe.loader import load_sample, load_universe
 
 #: Heavier entry points, imported on first use so ``import npf_screen`` (and the CLI) stays fast.
 _LAZY: dict[str, str] = {
+    "draft_theme": "npf_screen.ml.draft",
     "affinity_ranking": "npf_screen.ml.affinity",
     "explain_affinity": "npf_screen.ml.affinity",
     "fetch_business_text": "npf_screen.fetch.api",
@@ -96,6 +97,7 @@ __all__ = [
     "UpstreamRefusedError",
     "UsageError",
     "affinity_ranking",
+    "draft_theme",
     "explain_affinity",
     "fetch_business_text",
     "fetch_revenue_composition",

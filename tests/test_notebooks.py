@@ -35,7 +35,7 @@ def kernel_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return [str(root)]
 
 
-def test_the_five_tutorials_are_there() -> None:
+def test_the_six_tutorials_are_there() -> None:
     names = [p.name for p in NOTEBOOKS]
     assert names == [
         "01_quickstart.ipynb",
@@ -43,6 +43,7 @@ def test_the_five_tutorials_are_there() -> None:
         "03_regional.ipynb",
         "04_your_own_theme.ipynb",
         "05_scheduled_runs_and_watchlists.ipynb",
+        "06_draft_a_theme.ipynb",
     ]
 
 

@@ -21,6 +21,7 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 COMMAND_MODULES: tuple[str, ...] = (
     "npf_screen.cli.screen_cmd",
     "npf_screen.cli.review_cmd",
+    "npf_screen.cli.draft_cmd",
     "npf_screen.cli.run_cmd",
     "npf_screen.cli.report_cmd",
     "npf_screen.cli.pull_cmd",

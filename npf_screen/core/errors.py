@@ -11,6 +11,7 @@ builtin it resembles, so ``except ValueError`` keeps working for callers who do 
     ├── OutputError(ValueError)        an output format or path that cannot be written
     ├── UsageError(ValueError)         command options that do not go together
     ├── DefinitionError(ValueError)    screen definition files: unknown keys, bad values
+    ├── DraftError(ValueError)         a policy text to draft from: empty, binary, no section, no terms
     ├── UnknownRunError(KeyError)      a run id that is not in the run history
     ├── RunError(RuntimeError)         a scheduled run that cannot proceed
     │   └── RunLockedError             another run of the same screen holds the lock
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "DefinitionError",
+    "DraftError",
     "NpfScreenError",
     "OutputError",
     "RuleError",
@@ -97,6 +99,10 @@ class OutputError(NpfScreenError, ValueError):
 
 class UsageError(NpfScreenError, ValueError):
     """Command options or arguments that do not go together (the CLI exits 2)."""
+
+
+class DraftError(NpfScreenError, ValueError):
+    """A policy text that cannot be drafted from: empty, not text, a missing section, no usable terms."""
 
 
 class DefinitionError(_ProblemListError, ValueError):

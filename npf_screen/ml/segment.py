@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-__all__ = ["words"]
+__all__ = ["tagged", "words"]
 
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$|^[a-z][a-z0-9+\-]{1,}$")
 
@@ -41,3 +41,18 @@ def words(text: str) -> list[str]:
     if not text:
         return []
     return [w for w in (t.strip().lower() for t in _segmenter().cut(text)) if _WORD.match(w)]
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """Every token of ``text`` in order with its part-of-speech tag (jieba's tag set: ``n`` noun, ``v``
+    verb, ``x`` punctuation …), nothing dropped, so adjacent tokens can be joined back into phrases.
+
+    Examples
+    --------
+    >>> from npf_screen.ml.segment import tagged
+    >>> [w for w, _ in tagged("发展氢能，")]
+    ['发展', '氢能', '，']
+    """
+    if not text:
+        return []
+    return [(w, t) for w, t in _segmenter().tag(text)]
