@@ -10,8 +10,8 @@ this script drafts a theme from that section with ``focus`` = the words the sect
 - **term share**: the share of the draft's top 20 terms (by weight) that occur in the curated theme's
   vocabulary (its keyword terms, concept and industry labels, and region terms, folded), where a term
   occurs when it equals a vocabulary entry, is part of one, or contains one of at least two characters;
-- **top-30 overlap**: ``|draft top 30 ∩ curated top 30| / 30``, both ranked by the screen on the
-  reference universe.
+- **top-30 overlap**: ``|draft top 30 ∩ curated top 30| / |curated top 30|``, both ranked by the
+  screen on the reference universe (a regional theme may have fewer than 30 candidates).
 
 A section that yields no usable terms for a sector counts as 0 on both. Targets: means ≥ 0.5 (term
 share) and ≥ 0.4 (top-30 overlap). Labels (``labels_dev.csv``) are not read.
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             missed = [t for t in top_terms["term"] if not occurs(t, words)][:6]
             rows.append(
                 {**row, "terms": len(draft.terms), "term_share": round(share, 2),
-                 "overlap30": round(len(mine & theirs) / TOP_COMPANIES, 2),
+                 "overlap30": round(len(mine & theirs) / max(1, len(theirs)), 2),
                  "note": "not in seed: " + "、".join(missed)}
             )  # fmt: skip
     table = pd.DataFrame(rows)

@@ -25,7 +25,7 @@ from npf_screen.core.errors import DraftError, RuleError
 from npf_screen.ml.draft_corpus import CompanyCorpus, company_corpus
 from npf_screen.ml.draft_terms import Term, expand_terms, group_terms, named_terms
 from npf_screen.ml.draft_toml import DraftSpec, render_toml, trim_quote
-from npf_screen.ml.policy_text import clauses, read_policy_text, select_section, sentences
+from npf_screen.ml.policy_text import focus_passages, read_policy_text, select_section, sentences
 from npf_screen.rules.loader import load_themes, parse_rule_text
 from npf_screen.rules.model import LINES, Theme, ThemeSet, normalize_term
 from npf_screen.screening.engine import screen
@@ -86,13 +86,6 @@ class Draft:
 def _provinces(text: str) -> tuple[str, ...]:
     found = [(text.find(p), p) for p in PROVINCES if p in text]
     return tuple(p for _, p in sorted(found))
-
-
-def _used_sentences(sents: list[str], focus: str | None) -> list[str]:
-    if not focus:
-        return sents
-    wanted = normalize_term(focus)
-    return [s for s in sents if any(wanted in normalize_term(c) for c in clauses(s))]
 
 
 def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -196,12 +189,12 @@ def draft_theme(
         raise DraftError(f"line {line!r}: choose from {', '.join(LINES)}")
     body = select_section(text, section, origin) if section else text
     where = f"{origin}, section {section!r}" if section else origin
-    sents = _used_sentences(sentences(body), focus)
-    if not sents:
+    passages = focus_passages(sentences(body), focus)
+    if not passages:
         what = f"no clause names {focus!r}" if focus else "no sentences"
         raise DraftError(f"{where}: {what}; nothing to draft from")
     corpus = company_corpus(universe)
-    named = named_terms(sents, corpus, focus=focus, min_companies=min_companies, max_share=max_share)
+    named = named_terms(passages, corpus, min_companies=min_companies, max_share=max_share)
     if not named:
         raise DraftError(
             f"{where}: no usable terms: none of its phrases is used by between {min_companies} and "
@@ -210,10 +203,7 @@ def draft_theme(
         )
     named = sorted(named, key=lambda t: -t.weight)[:max_terms]
     vocabulary = expand_terms(named, corpus, n=max_terms - len(named), max_share=max_share)
-    named_text = "".join(sents) if focus else body
-    provinces = _provinces("".join(c for s in sents for c in clauses(s) if not focus or focus in c)) or (
-        _provinces(named_text) if not focus else ()
-    )
+    provinces = _provinces("".join(p for _, p in passages))
     chosen_line = line or ("regional" if provinces else "emerging")
     if chosen_line == "regional" and not provinces:
         raise DraftError(f"{where}: line 'regional' needs a province the text names; it names none")

@@ -2,10 +2,13 @@
 
 Each company has a *text* (short name, 主营业务, products, 经营范围 and the English summary, folded
 with :func:`~npf_screen.rules.model.normalize_term`), its *labels* (industry and concept labels) and
-its segmented words (:func:`npf_screen.ml.segment.words` of the name, 主营业务 and products: the
-vocabulary expansion is drawn from; the formulaic 经营范围 is left out). Document frequencies of the
-words come from scikit-learn's ``CountVectorizer``; a phrase from a policy text is looked up as a
-substring, because a segmenter cuts the same phrase differently in different contexts.
+its segmented words (:func:`npf_screen.ml.segment.words` of the name, 主营业务 and products, English
+stop words dropped): the vocabulary expansion is drawn from them. The formulaic 经营范围 is left out,
+and so is the English summary (its single words, ``hydrogen`` → ``propane``, made the vocabulary of
+the seed report's sectors less like the curated seeds' in ``benchmarks/draft_quality.py``).
+Document frequencies of the words come from scikit-learn's ``CountVectorizer``; a phrase from a
+policy text is looked up as a substring, because a segmenter cuts the same phrase differently in
+different contexts.
 """
 
 from __future__ import annotations
@@ -52,6 +55,23 @@ class CompanyCorpus:
     word_matrix: Any  # scipy CSR, companies x words, binary
     vocabulary: np.ndarray
     name_stems: frozenset[str]
+    sectors: np.ndarray  # one broad industry per company ("" when unknown)
+
+    def concentration(self, mask: np.ndarray) -> tuple[float, float]:
+        """How much the companies of ``mask`` gather in one broad industry: (lift, share).
+
+        ``share`` is the share of them in their most common industry, shrunk by two pseudo-companies
+        elsewhere; ``lift`` is that share over the industry's share of the universe: about 1 for
+        companies drawn at random, 3 and more for an industrial term.
+        """
+        chosen = self.sectors[mask & (self.sectors != "")]
+        if not len(chosen):
+            return 0.0, 0.0
+        names, counts = np.unique(chosen, return_counts=True)
+        top = int(np.argmax(counts))
+        base = float((self.sectors == names[top]).sum()) / max(1, int((self.sectors != "").sum()))
+        share = float(counts[top] / (len(chosen) + 2))
+        return share / base, share
 
     @property
     def n(self) -> int:
@@ -77,6 +97,16 @@ class CompanyCorpus:
         return t in self.name_stems or any(len(s) >= 3 and s in t for s in self.name_stems)
 
 
+@dataclass(frozen=True)
+class _WordAnalyzer:
+    """:func:`~npf_screen.ml.segment.words` without English stop words (picklable)."""
+
+    stop: frozenset[str]
+
+    def __call__(self, text: str) -> list[str]:
+        return [w for w in words(text) if w not in self.stop]
+
+
 _CACHE: dict[int, CompanyCorpus] = {}
 
 
@@ -100,7 +130,11 @@ def company_corpus(universe: pd.DataFrame) -> CompanyCorpus:
         for v in raw_concepts
     ]
     word_docs = [" ".join(parts) for parts in zip(*(columns[f] for f in _WORD_FIELDS), strict=True)]
-    vectorizer = CountVectorizer(analyzer=words, binary=True, min_df=2, dtype=np.int32)
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    vectorizer = CountVectorizer(
+        analyzer=_WordAnalyzer(frozenset(ENGLISH_STOP_WORDS)), binary=True, min_df=2, dtype=np.int32
+    )
     try:
         matrix = vectorizer.fit_transform(word_docs).tocsc()
         vocabulary = vectorizer.get_feature_names_out()
@@ -113,6 +147,13 @@ def company_corpus(universe: pd.DataFrame) -> CompanyCorpus:
         )
     names = columns["name"]
     stems = {_NAME_SUFFIX.sub("", _NAME_PREFIX.sub("", n.replace(" ", ""))) for n in names}
+    sectors = np.array([""] * len(universe), dtype=object)
+    for column in ("industry_tushare", "industry_em_l1", "industry_sw_l1"):  # the last one present wins
+        if column in universe.columns:
+            values = universe[column].tolist()
+            sectors = np.array(
+                [v if isinstance(v, str) and v else s for v, s in zip(values, sectors, strict=True)]
+            )
     corpus = CompanyCorpus(
         codes=universe["code"].astype(str).tolist(),
         names=[v if isinstance(v, str) else "" for v in universe["name"].tolist()],
@@ -124,6 +165,7 @@ def company_corpus(universe: pd.DataFrame) -> CompanyCorpus:
         word_matrix=matrix,
         vocabulary=vocabulary,
         name_stems=frozenset(s for s in stems if len(s) >= 2),
+        sectors=sectors.astype(str),
     )
     _CACHE[key] = corpus
     weakref.finalize(universe, _CACHE.pop, key, None)

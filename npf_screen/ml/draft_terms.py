@@ -1,14 +1,17 @@
 """The terms of a draft: phrases a policy text names, kept when companies use them, and their vocabulary.
 
-1. **Named terms.** Each clause of the text is segmented (:func:`npf_screen.ml.segment.tagged`) and
-   runs of one to four adjacent tokens become candidate phrases (not starting with a verb, not
-   starting or ending with a function word). A candidate is kept when at least ``min_companies``
-   companies use it in their business text and at most ``max_share`` of them do (boilerplate and
-   generic words are used by many), it is not a generic policy word (:data:`GENERIC`) and it does not
+1. **Named terms.** Each clause of the text is segmented (:func:`npf_screen.ml.segment.tagged`)
+   and runs of one to four adjacent tokens become candidate phrases (a verb starts one only before
+   a noun: 创新药; none starts or ends with a function word). A candidate is kept when at least
+   ``min_companies`` companies use it in their business text and at most ``max_share`` of them do
+   (boilerplate and generic words are used by many), its companies gather in one broad industry
+   (lift >= 3, or most of them), it is not a generic policy word (:data:`GENERIC`) and it does not
    name a listed company. Of overlapping phrases of one clause the longest kept one wins.
 2. **Vocabulary.** For every named term, the words (segmented business text) over-represented among
-   the companies that use it (in text or in a concept label), against all other companies, by the
-   z-score of the log-odds ratio of document frequencies; the same ``max_share`` bound applies.
+   the companies that use it (in text; also by concept label when fewer than 20 use it in text),
+   against all other companies, by the z-score of the log-odds ratio of document frequencies; the
+   same ``max_share`` bound applies, a quarter of a word's companies must be among them, and only
+   common nouns qualify (no names of people, places or brands). The term's own compounds come first.
 3. **Weights** grow with specificity: ``log(n / companies)`` scaled between a term used by
    ``max_share`` of the companies and one used by two. Named terms weigh 20-50, vocabulary 10-30.
 4. **Near-duplicates** (one term inside the other, or Jaccard similarity of their companies ≥ 0.5)
@@ -26,7 +29,6 @@ import numpy as np
 from npf_screen.ml.draft_corpus import CompanyCorpus
 from npf_screen.ml.policy_text import clauses
 from npf_screen.ml.segment import tagged
-from npf_screen.rules.model import normalize_term
 from npf_screen.universe.regions import PROVINCES
 
 __all__ = ["GENERIC", "Term", "expand_terms", "group_terms", "named_terms", "specificity"]
@@ -34,6 +36,7 @@ __all__ = ["GENERIC", "Term", "expand_terms", "group_terms", "named_terms", "spe
 _GENERIC_WORDS = """
     产业 领域 重点 项目 行业 企业 公司 市场 体系 政策 经济 技术 产品 服务 集群 产能 工程
     能力 水平 发展 创新 质量 高质量 新质生产力 生产力 体制 机制 改革 要素 资源 优势 特色
+    工作 发展重点 基础设施
     基础 核心 关键 战略 未来 新兴 传统 现代化 国家 地方 全国 中央 政府 报告 引擎 增长
     动能 产业链 供应链 主导产业 千亿 百亿 万亿 规模 布局 领先 高端 先进 新型 融合 转型
     升级 建设 示范 试点 园区 基地 平台 中心 业务 方面 环节 方向 任务 部署 行动 计划 方案
@@ -85,9 +88,11 @@ def _is_function(pos: str) -> bool:
 
 
 def _is_noun(word: str) -> bool:
-    """Whether a word is tagged as a noun (or a Latin word) when it stands alone: 电解槽, not 满足."""
+    """Whether a word is a common noun (or a Latin word) when it stands alone: 电解槽, not 满足 or 丰田."""
     tags = tagged(word)
-    return bool(tags) and tags[-1][1].startswith(("n", "vn", "eng", "j", "l", "b"))
+    if not tags or tags[-1][1].startswith(("nr", "ns", "nt", "nz")):
+        return False  # names of people, places, organisations and brands: 丰田, 重庆
+    return tags[-1][1] in ("n", "vn", "eng", "nrt") or (len(tags) > 1 and tags[-1][1].startswith("n"))
 
 
 def _trim(phrase: str) -> str:
@@ -121,22 +126,23 @@ def _candidates(clause: str) -> list[tuple[int, int, str]]:
 
 
 def named_terms(
-    sentences: list[str],
+    passages: list[tuple[str, str]],
     corpus: CompanyCorpus,
     *,
-    focus: str | None = None,
     min_companies: int = 2,
     max_share: float = 0.05,
+    min_concentration: float = 3.0,
 ) -> list[Term]:
-    """The industrial terms the sentences name that companies use (see the module docstring)."""
+    """The industrial terms the passages name that companies use (see the module docstring).
+
+    ``passages`` are (sentence, passage) pairs (:func:`npf_screen.ml.policy_text.focus_passages`):
+    terms come from the passage, their justification is the whole sentence.
+    """
     limit = max(min_companies, max_share * corpus.n)
     cache: dict[str, tuple[int, int]] = {}
     picked: dict[str, Term] = {}
-    wanted = normalize_term(focus) if focus else None
-    for sentence in sentences:
-        for clause in clauses(sentence):
-            if wanted and wanted not in normalize_term(clause):
-                continue
+    for sentence, passage in passages:
+        for clause in clauses(passage):
             kept: list[tuple[int, int, str]] = []
             for start, end, phrase in sorted(_candidates(clause), key=lambda c: (-len(c[2]), c[0])):
                 if any(start < e and s < end for s, e, _ in kept) or phrase in GENERIC or phrase in PROVINCES:
@@ -148,6 +154,9 @@ def named_terms(
                 used, labelled = cache[phrase]
                 if used < min_companies or used > limit or corpus.names_a_company(phrase):
                     continue
+                lift, share = corpus.concentration(corpus.users(phrase))
+                if lift < min_concentration and share < 0.6:
+                    continue  # its companies are spread over every industry: a generic word
                 kept.append((start, end, phrase))
                 if phrase not in picked:
                     weight = round(20 + 30 * specificity(used, corpus.n, max_share))
@@ -174,7 +183,7 @@ def expand_terms(
     *,
     n: int,
     max_share: float = 0.05,
-    min_precision: float = 0.15,
+    min_precision: float = 0.25,
 ) -> list[Term]:
     """Up to ``n`` vocabulary terms, taken in turn from the named terms' lists (most specific first)."""
     if n <= 0 or not corpus.vocabulary.size:
@@ -193,7 +202,11 @@ def expand_terms(
         z = _log_odds_z(a, size, b, corpus.n - size)
         if len(source.term) >= 2:  # the term's own compounds (氢能 → 氢能源) come first
             z[np.char.find(corpus.vocabulary.astype(str), source.term) >= 0] = np.inf
-        keep = (a >= max(2.0, 0.03 * size)) & (totals <= limit) & (a / np.maximum(totals, 1) >= min_precision)
+        keep = (
+            (a >= max(2.0 if size < 10 else 3.0, 0.03 * size))
+            & (totals <= limit)
+            & (a / np.maximum(totals, 1) >= min_precision)
+        )
         found: list[Term] = []
         for i in np.argsort(-z):
             if z[i] <= 1.0 or len(found) >= n:

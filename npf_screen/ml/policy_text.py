@@ -24,7 +24,15 @@ from pathlib import Path
 
 from npf_screen.core.errors import DraftError
 
-__all__ = ["Heading", "clauses", "headings", "read_policy_text", "select_section", "sentences"]
+__all__ = [
+    "Heading",
+    "clauses",
+    "focus_passages",
+    "headings",
+    "read_policy_text",
+    "select_section",
+    "sentences",
+]
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CN_HEADING = re.compile(r"^[一二三四五六七八九十]+、\s*\S.{0,48}$")
@@ -159,3 +167,36 @@ def sentences(text: str) -> list[str]:
 def clauses(sentence: str) -> list[str]:
     """The clauses of one sentence: split at commas, enumeration commas, colons, brackets and quotes."""
     return [c.strip(" 。！？；!?;") for c in _CLAUSE_SPLIT.split(sentence) if c.strip(" 。！？；!?;")]
+
+
+def focus_passages(sentences: list[str], focus: str | None) -> list[tuple[str, str]]:
+    """(sentence, passage) pairs: the parts of the sentences that speak of ``focus``.
+
+    Without a focus every sentence is its own passage. A province's passage runs from where the
+    province is named to where the next one is (``云南推动绿色铝……，重庆提出……``); any other focus
+    keeps the clauses that name it (one item of an enumeration).
+
+    Examples
+    --------
+    >>> focus_passages(["云南推动绿色铝精深加工，重庆加快晶圆项目，推进整车。"], "重庆")
+    [('云南推动绿色铝精深加工，重庆加快晶圆项目，推进整车。', '重庆加快晶圆项目，推进整车。')]
+    >>> focus_passages(["发展氢能、新材料和创新药。"], "新材料")
+    [('发展氢能、新材料和创新药。', '新材料和创新药')]
+    """
+    if not focus:
+        return [(s, s) for s in sentences]
+    from npf_screen.universe.regions import PROVINCES, normalize_province
+
+    wanted = unicodedata.normalize("NFKC", focus).strip()
+    province = normalize_province(wanted)
+    out: list[tuple[str, str]] = []
+    for sentence in sentences:
+        if province is not None and province in sentence:
+            start = sentence.find(province)
+            ends = [i for p in PROVINCES if p != province and (i := sentence.find(p, start + 1)) > start]
+            out.append((sentence, sentence[start : min(ends, default=len(sentence))]))
+            continue
+        named = [c for c in clauses(sentence) if wanted.lower() in unicodedata.normalize("NFKC", c).lower()]
+        if named:
+            out.append((sentence, "，".join(named)))
+    return out
