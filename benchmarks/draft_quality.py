@@ -100,16 +100,16 @@ def main(argv: list[str] | None = None) -> int:
             if draft is None:
                 rows.append({**row, "terms": 0, "term_share": 0.0, "overlap30": 0.0, "note": error[-80:]})
                 continue
-            top_terms = draft.terms.sort_values(["weight", "companies"], ascending=[False, True]).head(
-                TOP_TERMS
-            )
+            words_only = draft.terms[draft.terms["kind"] != "label"]  # concept labels are not terms
+            ranked = words_only.sort_values(["weight", "companies"], ascending=[False, True])
+            top_terms = ranked.head(TOP_TERMS)
             words = vocabulary(themes[theme_id])
             share = sum(occurs(t, words) for t in top_terms["term"]) / len(top_terms)
             mine = set(draft.screen(universe).top(TOP_COMPANIES, theme="draft")["code"])
             theirs = set(curated.top(TOP_COMPANIES, theme=theme_id)["code"])
             missed = [t for t in top_terms["term"] if not occurs(t, words)][:6]
             rows.append(
-                {**row, "terms": len(draft.terms), "term_share": round(share, 2),
+                {**row, "terms": len(words_only), "term_share": round(share, 2),
                  "overlap30": round(len(mine & theirs) / max(1, len(theirs)), 2),
                  "note": "not in seed: " + "、".join(missed)}
             )  # fmt: skip

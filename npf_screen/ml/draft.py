@@ -73,7 +73,8 @@ class Draft:
         )
         if not groups:
             raise DraftError("dropping every term leaves an empty theme; keep at least one term")
-        return _finish(replace(self.spec, groups=groups), *self._context)
+        labels = tuple(t for t in self.spec.labels if normalize_term(t.term) not in drop)
+        return _finish(replace(self.spec, groups=groups, labels=labels), *self._context)
 
     def screen(self, universe: pd.DataFrame) -> ScreenResult:
         """Screen ``universe`` with this draft alone."""
@@ -115,6 +116,41 @@ def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], 
                 concepts[label] = concepts.get(label, 0) + 1
     chosen = sorted((c for c in concepts if concepts[c] >= 2), key=lambda c: -concepts[c])[:4]
     return tuple(label for _, label in sorted(industries, reverse=True)[:3]), tuple(chosen)
+
+
+def _adjacent_concepts(named: list[Term], corpus: CompanyCorpus, exclude: tuple[str, ...]) -> list[Term]:
+    """Concept labels the named terms' companies hold far more often than others (weak evidence)."""
+    mask = np.zeros(corpus.n, dtype=bool)
+    for t in named:
+        mask |= corpus.users(t.term)
+    size = int(mask.sum())
+    if size < 3:
+        return []
+    inside: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for row, labels in enumerate(corpus.concepts):
+        for label in labels:
+            total[label] = total.get(label, 0) + 1
+            if mask[row]:
+                inside[label] = inside.get(label, 0) + 1
+    rate = size / corpus.n
+    excluded = {normalize_term(x) for x in exclude}
+    found = [
+        (count / size, label, count)
+        for label, count in inside.items()
+        if normalize_term(label) not in excluded
+        and count >= max(3, 0.2 * size)
+        and count / total[label] >= 5 * rate
+        and total[label] <= 0.05 * corpus.n
+        and not corpus.names_a_company(label)
+    ]
+    return [
+        Term(label, "label", named[0].sentence, total[label], total[label], _LABEL_WEIGHT, "", count)
+        for _, label, count in sorted(found, reverse=True)[:4]
+    ]
+
+
+_LABEL_WEIGHT = 10  # in the concepts field (x 0.6): 6 points, below min_score: it only adds to text
 
 
 def draft_theme(
@@ -208,6 +244,7 @@ def draft_theme(
     if chosen_line == "regional" and not provinces:
         raise DraftError(f"{where}: line 'regional' needs a province the text names; it names none")
     industries, concepts = _labels(named, corpus)
+    taken = (*concepts, *(t.term for t in named), *(t.term for t in vocabulary))
     quotes = list(dict.fromkeys(t.sentence for t in named))[:3]
     rationale = (
         "Drafted by npf-screen from "
@@ -225,6 +262,7 @@ def draft_theme(
         rationale=rationale,
         source=where + (f" (clauses naming {focus})" if focus else ""),
         groups=tuple(tuple(g) for g in group_terms(named + vocabulary, corpus)),
+        labels=tuple(_adjacent_concepts(named, corpus, taken)),
         industries=industries,
         concepts=concepts,
         provinces=provinces if chosen_line == "regional" or provinces else (),
@@ -242,6 +280,9 @@ def _finish(spec: DraftSpec, universe: pd.DataFrame, themes: ThemeSet | None, to
         (t.term, g[0].term, t.weight, t.kind, t.companies, t.label_companies, t.origin, t.sentence)
         for g in spec.groups
         for t in g
+    ]
+    rows += [
+        (t.term, "", t.weight, t.kind, t.companies, t.label_companies, "", t.sentence) for t in spec.labels
     ]
     terms = pd.DataFrame(rows, columns=TERM_COLUMNS)
     result = screen(universe, ThemeSet([theme]))

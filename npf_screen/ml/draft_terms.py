@@ -190,7 +190,7 @@ def expand_terms(
         return []
     totals = np.asarray(corpus.word_matrix.sum(axis=0)).ravel().astype("float64")
     limit = max_share * corpus.n
-    taken = {t.term for t in named}
+    taken = {t.term.lower() for t in named}  # NFKC already; matching ignores case
     lists: list[list[Term]] = []
     for source in sorted(named, key=lambda t: -t.weight):
         mask = anchors(source.term, corpus)
@@ -229,11 +229,11 @@ def expand_terms(
     out: list[Term] = []
     while len(out) < n and any(lists):
         for found in lists:
-            while found and found[0].term in taken:
+            while found and found[0].term.lower() in taken:
                 found.pop(0)
             if found and len(out) < n:
                 term = found.pop(0)
-                taken.add(term.term)
+                taken.add(term.term.lower())
                 out.append(term)
     return out
 

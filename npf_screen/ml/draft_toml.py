@@ -27,6 +27,7 @@ class DraftSpec:
     industries: tuple[str, ...] = ()
     concepts: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()
+    labels: tuple[Term, ...] = ()  # adjacent concept labels: a weak keyword group on the concepts field
     min_score: int = 15
     label_weight: int = 15
 
@@ -84,6 +85,19 @@ def render_toml(spec: DraftSpec) -> str:
             out += ["", "[[theme.keywords]]", f"label = {_s(f'{head.term}（{kind}）')}", f"weight = {weight}"]
             out += [_comment(t) for t in members]
             out += [f"terms = {_list([t.term for t in members])}"]
+    if spec.labels:
+        out += [
+            "",
+            "[[theme.keywords]]",
+            f"label = {_s('相关概念标签（弱）')}",
+            f"weight = {spec.labels[0].weight}",
+        ]
+        out += ['fields = ["concepts"]']
+        out += [
+            f"# {t.term}: held by {t.shared} of the companies using the named terms ({t.companies} in all)"
+            for t in spec.labels
+        ]
+        out += [f"terms = {_list([t.term for t in spec.labels])}"]
     if spec.provinces:
         out += [
             "",
