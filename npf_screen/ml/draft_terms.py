@@ -10,8 +10,9 @@
 2. **Vocabulary.** For every named term, the words (segmented business text) over-represented among
    the companies that use it (in text; also by concept label when fewer than 20 use it in text),
    against all other companies, by the z-score of the log-odds ratio of document frequencies; the
-   same ``max_share`` bound applies, a quarter of a word's companies must be among them, and only
-   common nouns qualify (no names of people, places or brands). The term's own compounds come first.
+   same ``max_share`` and concentration bounds apply, a quarter of a word's companies must be among
+   them, and function words, adjectives and adverbs never qualify. The term's own compounds come
+   first.
 3. **Weights** grow with specificity: ``log(n / companies)`` scaled between a term used by
    ``max_share`` of the companies and one used by two. Named terms weigh 20-50, vocabulary 10-30.
 4. **Near-duplicates** (one term inside the other, or Jaccard similarity of their companies ≥ 0.5)
@@ -87,12 +88,14 @@ def _is_function(pos: str) -> bool:
     return pos != "eng" and pos.startswith(_FUNCTION_POS)
 
 
-def _is_noun(word: str) -> bool:
-    """Whether a word is a common noun (or a Latin word) when it stands alone: 电解槽, not 满足 or 丰田."""
+def _is_content_word(word: str) -> bool:
+    """Whether a word can name a thing: not a function word, adjective, adverb, number or time word.
+
+    jieba's tags are too unreliable for more (卫星 is tagged as a person's name, 导航 as a verb); the
+    industry concentration of a word's companies does the rest.
+    """
     tags = tagged(word)
-    if not tags or tags[-1][1].startswith(("nr", "ns", "nt", "nz")):
-        return False  # names of people, places, organisations and brands: 丰田, 重庆
-    return tags[-1][1] in ("n", "vn", "eng", "nrt") or (len(tags) > 1 and tags[-1][1].startswith("n"))
+    return bool(tags) and not _is_function(tags[-1][1]) and tags[-1][1] not in ("a", "ad", "an", "vd")
 
 
 def _trim(phrase: str) -> str:
@@ -184,6 +187,7 @@ def expand_terms(
     n: int,
     max_share: float = 0.05,
     min_precision: float = 0.25,
+    min_concentration: float = 3.0,
 ) -> list[Term]:
     """Up to ``n`` vocabulary terms, taken in turn from the named terms' lists (most specific first)."""
     if n <= 0 or not corpus.vocabulary.size:
@@ -214,10 +218,12 @@ def expand_terms(
             if not keep[i]:
                 continue
             word = str(corpus.vocabulary[i])
-            if word in GENERIC or not _is_noun(word) or corpus.names_a_company(word):
+            if word in GENERIC or not _is_content_word(word) or corpus.names_a_company(word):
                 continue
-            used = int(corpus.users(word).sum())
-            if used > limit:
+            mask = corpus.users(word)
+            used = int(mask.sum())
+            lift, share = corpus.concentration(mask)
+            if used > limit or (lift < min_concentration and share < 0.6):
                 continue
             precision = a[i] / max(totals[i], 1.0)
             weight = round(10 + 20 * specificity(used, corpus.n, max_share) * min(1.0, 0.5 + precision))
