@@ -89,21 +89,33 @@ def _provinces(text: str) -> tuple[str, ...]:
     return tuple(p for _, p in sorted(found))
 
 
-def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Industry labels most of the named terms' companies share; concept labels naming a term."""
+def _named_users(named: list[Term], corpus: CompanyCorpus) -> np.ndarray:
+    """The companies whose business text uses any named term."""
     mask = np.zeros(corpus.n, dtype=bool)
     for t in named:
         mask |= corpus.users(t.term)
+    return mask
+
+
+def _label_counts(mask: np.ndarray, rows: list[list[str]]) -> tuple[dict[str, int], dict[str, int]]:
+    """Per label: how many companies of ``mask`` hold it, and how many hold it in all."""
+    inside: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for row, labels in enumerate(rows):
+        for label in labels:
+            total[label] = total.get(label, 0) + 1
+            if mask[row]:
+                inside[label] = inside.get(label, 0) + 1
+    return inside, total
+
+
+def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Industry labels most of the named terms' companies share; concept labels naming a term."""
+    mask = _named_users(named, corpus)
     size = int(mask.sum())
     industries: list[tuple[float, str]] = []
     if size >= 3:
-        inside: dict[str, int] = {}
-        total: dict[str, int] = {}
-        for row, labels in enumerate(corpus.industries):
-            for label in labels:
-                total[label] = total.get(label, 0) + 1
-                if mask[row]:
-                    inside[label] = inside.get(label, 0) + 1
+        inside, total = _label_counts(mask, corpus.industries)
         for label, count in inside.items():
             precision = count / total[label]
             if count >= max(3, 0.25 * size) and precision >= 0.3:
@@ -120,19 +132,11 @@ def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], 
 
 def _adjacent_concepts(named: list[Term], corpus: CompanyCorpus, exclude: tuple[str, ...]) -> list[Term]:
     """Concept labels the named terms' companies hold far more often than others (weak evidence)."""
-    mask = np.zeros(corpus.n, dtype=bool)
-    for t in named:
-        mask |= corpus.users(t.term)
+    mask = _named_users(named, corpus)
     size = int(mask.sum())
     if size < 3:
         return []
-    inside: dict[str, int] = {}
-    total: dict[str, int] = {}
-    for row, labels in enumerate(corpus.concepts):
-        for label in labels:
-            total[label] = total.get(label, 0) + 1
-            if mask[row]:
-                inside[label] = inside.get(label, 0) + 1
+    inside, total = _label_counts(mask, corpus.concepts)
     rate = size / corpus.n
     excluded = {normalize_term(x) for x in exclude}
     found = [
