@@ -189,3 +189,44 @@ def test_cli_bad_input_exits_2_naming_it(capsys, tmp_path: Path, content, extra,
 def test_cli_missing_file_exits_2(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "draft", "--from", str(tmp_path / "nope.md"))
     assert code == 2 and "nope.md: no such file" in err
+
+
+def _toy_universe():
+    """60 hand-made companies: retail chains, chip-material makers and machinery makers."""
+    from .helpers import universe
+
+    retail = ["连锁超市", "便利店", "百货商场", "购物中心", "生鲜超市"]
+    chips = ["光刻胶", "电子特气", "刻蚀设备", "晶圆代工", "抛光液"]
+    machines = ["挖掘机", "起重机", "叉车", "农机", "压缩机"]
+    rows = []
+    for i in range(60):
+        group, words, industry = [
+            ("retail", retail, "商贸零售"),
+            ("chips", chips, "电子"),
+            ("machines", machines, "机械设备"),
+        ][i % 3]
+        a, b = words[i % 5], words[(i // 3 + 1) % 5]
+        rows.append(
+            {
+                "code": f"{600000 + i:06d}",
+                "name": f"样例{group}{i}号",
+                "main_business": f"公司主要从事{a}及{b}的经营与服务。",
+                "industry_sw_l1": industry,
+            }
+        )
+    return universe(rows)
+
+
+def test_retail_text_on_a_hand_made_market_drafts_retail_not_chips() -> None:
+    toy = _toy_universe()
+    retail = draft_theme(RETAIL, toy, theme_id="toy_retail", max_share=0.5)
+    assert set(retail.terms["term"]) & {"连锁超市", "便利店", "百货商场", "购物中心"}
+    assert retail.preview["code"].map(lambda c: int(c) % 3 == 0).all()  # only the retailers
+    chips = draft_theme("支持光刻胶和电子特气国产化。", toy, theme_id="toy_chips", max_share=0.5)
+    assert chips.preview["code"].map(lambda c: int(c) % 3 == 1).all()
+    assert not set(retail.terms["term"]) & set(chips.terms["term"])
+
+
+def test_regional_line_needs_a_province(sample) -> None:
+    with pytest.raises(DraftError, match="line 'regional' needs a province"):
+        draft_theme(PLAN, sample, section="重点方向", line="regional")
