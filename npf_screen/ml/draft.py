@@ -110,16 +110,23 @@ def _label_counts(mask: np.ndarray, rows: list[list[str]]) -> tuple[dict[str, in
 
 
 def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Industry labels most of the named terms' companies share; concept labels naming a term."""
-    mask = _named_users(named, corpus)
-    size = int(mask.sum())
-    industries: list[tuple[float, str]] = []
-    if size >= 3:
+    """Industry labels held by 40% of a named term's companies, five times as often as by others and
+    by at most 5% of the universe (two per term, five in all); concept labels naming a term."""
+    industries: dict[str, float] = {}
+    for term in named:
+        mask = corpus.users(term.term)
+        size = int(mask.sum())
+        if size < 3:
+            continue
         inside, total = _label_counts(mask, corpus.industries)
-        for label, count in inside.items():
-            precision = count / total[label]
-            if count >= max(3, 0.25 * size) and precision >= 0.3:
-                industries.append((precision * count, label))
+        found = sorted(
+            ((count / size, label) for label, count in inside.items()
+             if count >= max(3, 0.4 * size) and total[label] <= 0.05 * corpus.n
+             and count / size >= 5 * total[label] / corpus.n),
+            reverse=True,
+        )[:2]  # fmt: skip
+        for value, label in found:
+            industries[label] = max(value, industries.get(label, 0.0))
     concepts: dict[str, int] = {}
     terms = [normalize_term(t.term) for t in named]
     for labels in corpus.concepts:
@@ -127,7 +134,8 @@ def _labels(named: list[Term], corpus: CompanyCorpus) -> tuple[tuple[str, ...], 
             if any(t in normalize_term(label) for t in terms):
                 concepts[label] = concepts.get(label, 0) + 1
     chosen = sorted((c for c in concepts if concepts[c] >= 2), key=lambda c: -concepts[c])[:4]
-    return tuple(label for _, label in sorted(industries, reverse=True)[:3]), tuple(chosen)
+    best = sorted(industries, key=lambda label: -industries[label])[:5]
+    return tuple(best), tuple(chosen)
 
 
 def _adjacent_concepts(named: list[Term], corpus: CompanyCorpus, exclude: tuple[str, ...]) -> list[Term]:

@@ -29,7 +29,8 @@ class DraftSpec:
     provinces: tuple[str, ...] = ()
     labels: tuple[Term, ...] = ()  # adjacent concept labels: a weak keyword group on the concepts field
     min_score: int = 15
-    label_weight: int = 15
+    label_weight: int = 15  # a concept label naming a drafted term: alone, a candidate at the bottom
+    industry_weight: int = 10  # an industry label adds to text evidence; alone it stays below min_score
 
 
 def _s(value: str) -> str:
@@ -74,7 +75,7 @@ def render_toml(spec: DraftSpec) -> str:
         "field_weights = { business_scope = 0.4 }",
     ]
     if spec.industries:
-        out += [f"industries = {_list(spec.industries)}", f"industry_weight = {spec.label_weight}"]
+        out += [f"industries = {_list(spec.industries)}", f"industry_weight = {spec.industry_weight}"]
     if spec.concepts:
         out += [f"concepts = {_list(spec.concepts)}", f"concept_weight = {spec.label_weight}"]
     for group in spec.groups:
