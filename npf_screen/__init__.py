@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from npf_screen.core.errors import (
     DefinitionError,
+    DraftError,
     NpfScreenError,
     OutputError,
     RuleError,
@@ -77,6 +78,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DefinitionError",
+    "DraftError",
     "ExitCode",
     "Explanation",
     "NpfScreenError",
