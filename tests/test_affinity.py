@@ -79,7 +79,9 @@ def test_affinity_is_reproducible_and_cross_fitted(result) -> None:
 
     row = int(np.flatnonzero(a.candidate)[0])
     train = a.fold != a.fold[row]
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(
+        C=1.0, class_weight="balanced", solver="liblinear", dual=True, max_iter=2000, random_state=1
+    )
     model.fit(a.matrix[train], a.candidate[train].astype(int))
     assert model.predict_proba(a.matrix[row])[0, 1] == pytest.approx(a.affinity[row])
 

@@ -103,16 +103,32 @@ class AffinityModel:
 
 
 def feature_matrix(result: ScreenResult) -> tuple[Any, np.ndarray]:
-    """(every company's features, feature names): the text TF-IDF block beside the label block.
+    """(every company's features, feature names), built once per universe and shared by every theme.
 
-    Rows are in universe order; see :attr:`TextIndex.tfidf` and :attr:`TextIndex.labels`.
+    The text part joins the Chinese words (:attr:`TextIndex.words`, ``words:光刻胶``) and the
+    character n-grams and English words (:attr:`TextIndex.tfidf`), normalised together; beside it the
+    label block (:attr:`TextIndex.labels`, ``concept:氢能源``). Rows are in universe order. The matrix
+    is cached with the text index, so fitting many themes builds it once.
     """
-    from scipy import sparse
+    return _shared_matrix(text_index(result.universe))
 
-    index = text_index(result.universe)
-    text, text_names = index.tfidf
-    labels, label_names = index.labels
-    return sparse.hstack([text, labels], format="csr"), np.concatenate([text_names, label_names])
+
+def _shared_matrix(index: Any) -> tuple[Any, np.ndarray]:
+    cached = getattr(index, "_affinity_matrix", None)
+    if cached is None:
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
+        words, word_names = index.words
+        text, text_names = index.tfidf
+        labels, label_names = index.labels
+        both = normalize(sparse.hstack([words, text], format="csr"))
+        cached = (
+            sparse.hstack([both, labels], format="csr"),
+            np.concatenate([word_names, text_names, label_names]),
+        )
+        index._affinity_matrix = cached
+    return cached
 
 
 def cross_fit(
@@ -126,6 +142,9 @@ def cross_fit(
     min_positives: int = 2,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cross-fitted L2 logistic regression: each row scored by a model trained without its fold.
+
+    liblinear's dual solver (fast when there are far fewer companies than features), with BLAS
+    pinned to one thread during the fits (:mod:`threadpoolctl`).
 
     The folds are stratified (``min(folds, positives, negatives)`` of them). ``only`` (row numbers)
     fits just the folds that score those rows; the others keep NaN. Fewer than ``min_positives``
@@ -145,18 +164,27 @@ def cross_fit(
         return probability, fold_of, np.zeros((0, matrix.shape[1])), np.zeros(0)
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
+    from threadpoolctl import threadpool_limits
 
     coefficients = np.zeros((k, matrix.shape[1]))
     intercepts = np.zeros(k)
     split = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
-    for f, (train, test) in enumerate(split.split(np.zeros(n), y)):
-        if only is not None and not np.isin(test, only).any():
-            continue
-        model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-        model.fit(matrix[train], y[train])
-        coefficients[f], intercepts[f] = model.coef_[0], model.intercept_[0]
-        probability[test] = model.predict_proba(matrix[test])[:, 1]
-        fold_of[test] = f
+    with threadpool_limits(limits=1):  # BLAS threads only slow these small fits down (and starve others)
+        for f, (train, test) in enumerate(split.split(np.zeros(n), y)):
+            if only is not None and not np.isin(test, only).any():
+                continue
+            model = LogisticRegression(
+                C=C,
+                class_weight="balanced",
+                solver="liblinear",
+                dual=True,
+                max_iter=2000,
+                random_state=random_state,
+            )
+            model.fit(matrix[train], y[train])
+            coefficients[f], intercepts[f] = model.coef_[0], model.intercept_[0]
+            probability[test] = model.predict_proba(matrix[test])[:, 1]
+            fold_of[test] = f
     return probability, fold_of, coefficients, intercepts
 
 
@@ -210,13 +238,25 @@ def fit_affinity(
     )
 
 
-def _drivers(model: AffinityModel, n: int) -> np.ndarray:
-    """Each company's ``n`` strongest positive contributions, as ``feature (+0.12), …``."""
+#: Feature blocks that drivers are named from: words and labels, never character fragments (the
+#: n-grams still count in the affinity and are listed by :func:`explain_affinity`).
+DRIVER_BLOCKS = ("words", "scope_words", "summary_en", "concept", "industry")
+
+
+def _drivers(model: AffinityModel, n: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Each company's ``n`` strongest positive word or label contributions, as ``feature (+0.12), …``.
+
+    Only the rows in ``rows`` (default: every company) are named; the others stay ``""``.
+    """
     out = np.full(len(model.codes), "", dtype=object)
+    wanted = (
+        np.ones(len(model.codes), dtype=bool) if rows is None else np.isin(np.arange(len(model.codes)), rows)
+    )
+    named_block = np.array([str(f).split(":", 1)[0] in DRIVER_BLOCKS for f in model.features])
     for f in range(len(model.intercepts)):
-        rows = np.flatnonzero(model.fold == f)
-        part = model.matrix[rows].multiply(model.coefficients[f]).tocsr()
-        for i, row in enumerate(rows):
+        chosen = np.flatnonzero((model.fold == f) & wanted)
+        part = model.matrix[chosen].multiply(np.where(named_block, model.coefficients[f], 0.0)).tocsr()
+        for i, row in enumerate(chosen):
             lo, hi = part.indptr[i], part.indptr[i + 1]
             values = part.data[lo:hi]
             named: list[str] = []

@@ -1,7 +1,8 @@
 """Business-text features of a universe: the documents, their TF-IDF and term-count matrices, cached.
 
 Company documents are the business text of the canonical table (``main_business``, ``products``,
-``business_scope``, ``summary_en``). They are turned into features without a Chinese word segmenter:
+``business_scope``, ``summary_en``). They are turned into two kinds of features: Chinese words
+(:attr:`TextIndex.words`, segmented by rjieba, :mod:`npf_screen.ml.segment`) and
 character n-grams inside runs of Chinese characters (``光刻机`` → ``光刻``, ``刻机``, ``光刻机``) and
 whole lower-case words for Latin text (``igbt``, ``lithography``; English stop words dropped). A
 TF-IDF matrix of those features (sublinear tf) gives cosine similarities; the short Chinese 主营业务,
@@ -26,7 +27,7 @@ import pandas as pd
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.rules.model import normalize_term
 from npf_screen.screening.matching import company_labels
-from npf_screen.universe.schema import INDUSTRY_COLUMNS
+from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS, INDUSTRY_COLUMNS
 
 if TYPE_CHECKING:
     from npf_screen.screening.results import ScreenResult
@@ -35,6 +36,7 @@ __all__ = [
     "BLOCKS",
     "SUGGESTION_FIELDS",
     "TEXT_FIELDS",
+    "WORD_BLOCKS",
     "TextIndex",
     "candidate_scores",
     "clear_cache",
@@ -43,7 +45,7 @@ __all__ = [
 ]
 
 #: Canonical columns joined into a company's document.
-TEXT_FIELDS: tuple[str, ...] = ("main_business", "products", "business_scope", "summary_en")
+TEXT_FIELDS: tuple[str, ...] = BUSINESS_TEXT_FIELDS
 #: Fields of the texts that keyword suggestions are drawn from (经营范围 is too formulaic).
 SUGGESTION_FIELDS: tuple[str, ...] = ("main_business", "products", "summary_en")
 #: The TF-IDF blocks: (fields joined into one text, weight of the block before the final normalisation).
@@ -51,6 +53,12 @@ BLOCKS: tuple[tuple[tuple[str, ...], float], ...] = (
     (("main_business", "products"), 1.0),
     (("business_scope",), 0.5),
     (("summary_en",), 1.0),
+)
+#: The word blocks (Chinese texts only; the English summary's words are in :data:`BLOCKS` already):
+#: (fields joined, weight, feature-name prefix).
+WORD_BLOCKS: tuple[tuple[tuple[str, ...], float, str], ...] = (
+    (("main_business", "products"), 1.0, "words"),
+    (("business_scope",), 0.5, "scope_words"),
 )
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+")
 _LETTER = re.compile(r"[a-z]")
@@ -111,6 +119,7 @@ class TextIndex:
     _descriptions: list[str] | None = field(default=None, repr=False)
     _label_pairs: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _labels: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
+    _words: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def tfidf(self) -> tuple[Any, np.ndarray]:
@@ -121,30 +130,48 @@ class TextIndex:
         does not drown the others. Feature names carry their block, e.g. ``main_business:光刻``.
         """
         if self._tfidf is None:
-            from scipy import sparse
-            from sklearn.feature_extraction.text import TfidfVectorizer
-            from sklearn.preprocessing import normalize
-
-            analyzer = _Analyzer(2, 3, _stop_words())
-            blocks, names = [], []
-            for fields, weight in BLOCKS:
-                docs = [_join(row) for row in zip(*(self._fields[f] for f in fields), strict=True)]
-                if sum(bool(d) for d in docs) < 2:
-                    continue
-                vectorizer = TfidfVectorizer(
-                    analyzer=analyzer, sublinear_tf=True, min_df=2, max_df=0.5, dtype=np.float64
-                )
-                try:
-                    blocks.append(vectorizer.fit_transform(docs) * weight)
-                except ValueError:  # no feature left after min_df / max_df
-                    continue
-                names.extend(f"{fields[0]}:{x}" for x in vectorizer.get_feature_names_out())
-            if blocks:
-                matrix = normalize(sparse.hstack(blocks, format="csr"))
-            else:
-                matrix = sparse.csr_matrix((len(self.codes), 0))
-            self._tfidf = (matrix, np.array(names, dtype=object))
+            groups = tuple((fields, weight, fields[0]) for fields, weight in BLOCKS)
+            self._tfidf = self._blocks(groups, _Analyzer(2, 3, _stop_words()))
         return self._tfidf
+
+    @property
+    def words(self) -> tuple[Any, np.ndarray]:
+        """(unit-length TF-IDF matrix of Chinese words, feature names), one block per Chinese group of
+        :data:`WORD_BLOCKS`, segmented by :func:`npf_screen.ml.segment.words` (rjieba).
+
+        Names read as vocabulary: ``words:光刻胶`` (主营业务 and products), ``scope_words:减速器``
+        (经营范围). Built like :attr:`tfidf` (sublinear tf, ``min_df=2``, ``max_df=0.5``, blocks weighted
+        and the rows normalised again); rows without Chinese text are all zero.
+        """
+        if self._words is None:
+            from npf_screen.ml.segment import words
+
+            self._words = self._blocks(WORD_BLOCKS, words)
+        return self._words
+
+    def _blocks(
+        self, groups: tuple[tuple[tuple[str, ...], float, str], ...], analyzer: Any
+    ) -> tuple[Any, np.ndarray]:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import normalize
+
+        blocks, names = [], []
+        for fields, weight, prefix in groups:
+            docs = [_join(row) for row in zip(*(self._fields[f] for f in fields), strict=True)]
+            if sum(bool(d) for d in docs) < 2:
+                continue
+            vectorizer = TfidfVectorizer(
+                analyzer=analyzer, sublinear_tf=True, min_df=2, max_df=0.5, dtype=np.float64
+            )
+            try:
+                blocks.append(vectorizer.fit_transform(docs) * weight)
+            except ValueError:  # no feature left after min_df / max_df
+                continue
+            names.extend(f"{prefix}:{x}" for x in vectorizer.get_feature_names_out())
+        if blocks:
+            return normalize(sparse.hstack(blocks, format="csr")), np.array(names, dtype=object)
+        return sparse.csr_matrix((len(self.codes), 0)), np.array(names, dtype=object)
 
     @property
     def labels(self) -> tuple[Any, np.ndarray]:

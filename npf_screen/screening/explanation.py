@@ -16,16 +16,18 @@ class Explanation(HtmlRepr):
     """Why one company did or did not qualify for each theme, with the evidence rows.
 
     ``verdicts`` has one row per theme asked about (theme, theme_name, score, rank, qualified,
-    verdict); ``evidence`` the rows behind the scores, which add up to them.
+    verdict); ``evidence`` the rows behind the scores, which add up to them; ``text_fields`` the
+    business-text fields the company had (``""``: none, screened on name and labels only).
     """
 
     code: str
     name: str
     verdicts: pd.DataFrame
     evidence: pd.DataFrame
+    text_fields: str = ""
 
     def __str__(self) -> str:
-        lines = [f"{self.code} {self.name}"]
+        lines = [f"{self.code} {self.name}", f"text: {self.text_fields or 'none (name and labels only)'}"]
         for row in self.verdicts.itertuples(index=False):
             lines.append(f"\n[{row.theme}] {row.theme_name}: {row.verdict}")
             rows = self.evidence[self.evidence["theme"] == row.theme]

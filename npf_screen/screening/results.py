@@ -16,6 +16,7 @@ from npf_screen.screening.codes import EVIDENCE_KINDS
 from npf_screen.screening.explanation import Explanation
 from npf_screen.screening.matching import CompiledRules, PreparedTexts
 from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored, term_text
+from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS
 
 if TYPE_CHECKING:
     from npf_screen.screening.exposure import Exposure
@@ -32,6 +33,7 @@ CANDIDATE_COLUMNS = [
     "line",
     "province",
     "evidence_summary",
+    "text_fields",
 ]
 EVIDENCE_COLUMNS = ["code", "theme", "field", "term", "points", "kind", "group", "note", "snippet"]
 _SNIPPET_CONTEXT = 14
@@ -212,12 +214,34 @@ class ScreenResult(HtmlRepr):
                 "line": np.array([t.line for t in themes], dtype=object)[theme],
                 "province": self.universe["province"].to_numpy(dtype=object)[company],
                 "evidence_summary": self._summaries(company, theme),
+                "text_fields": self.text_coverage["text_fields"].to_numpy(dtype=object)[company],
             },
             columns=CANDIDATE_COLUMNS,
         )
         if self.exposure is None:
             return out
         return out.merge(self.scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left")
+
+    @cached_property
+    def text_coverage(self) -> pd.DataFrame:
+        """Which business-text fields each company had: code, name, text_fields (e.g.
+        ``main_business,products``; ``""`` when it had none, so it was screened on its name,
+        industry and concept labels only), n_text_fields. One row per company, universe order."""
+        u = self.universe
+        present = {
+            f: (u[f].fillna("").astype(str).str.strip() != "").to_numpy() for f in BUSINESS_TEXT_FIELDS
+        }
+        names = np.array(BUSINESS_TEXT_FIELDS, dtype=object)
+        grid = np.column_stack([present[f] for f in BUSINESS_TEXT_FIELDS])
+        fields = [",".join(names[row]) for row in grid]
+        return pd.DataFrame(
+            {
+                "code": self._codes,
+                "name": self._names,
+                "text_fields": fields,
+                "n_text_fields": grid.sum(axis=1),
+            }
+        )
 
     def _summaries(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
         """'term[field +points]; …' of the three best rows of each given (company, theme) pair."""
@@ -282,7 +306,9 @@ class ScreenResult(HtmlRepr):
         return c[c["code"] == code].sort_values("score", ascending=False).reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
-        """Per theme: name, line, number of candidates, best score and best company."""
+        """Per theme: name, line, number of candidates, best score and best company, and how many
+        candidates had no business text (``without_text``: screened on name and labels only) or only
+        one text field (``one_text_field``)."""
         meta = self.themes.to_frame()[["id", "name", "line"]].rename(
             columns={"id": "theme", "name": "theme_name"}
         )
@@ -291,6 +317,10 @@ class ScreenResult(HtmlRepr):
         best = c[c["rank"] == 1].set_index("theme")
         out = meta.set_index("theme").join(counts).join(best[["score", "code", "name"]])
         out["candidates"] = out["candidates"].fillna(0).astype("int64")
+        n_fields = self.text_coverage.set_index("code")["n_text_fields"].reindex(c["code"]).to_numpy()
+        for column, hit in (("without_text", n_fields == 0), ("one_text_field", n_fields == 1)):
+            counted = c.loc[hit, "theme"].value_counts()
+            out[column] = counted.reindex(out.index, fill_value=0).astype("int64")
         return out.rename(
             columns={"score": "top_score", "code": "top_code", "name": "top_name"}
         ).reset_index()
@@ -340,7 +370,8 @@ class ScreenResult(HtmlRepr):
             drop=True
         )
         evidence = e[e["theme"].isin(verdicts["theme"])].reset_index(drop=True)
-        return Explanation(str(code), str(self.universe["name"].iloc[pos]), verdicts, evidence)
+        fields = str(self.text_coverage["text_fields"].iloc[pos])
+        return Explanation(str(code), str(self.universe["name"].iloc[pos]), verdicts, evidence, fields)
 
     def _verdict(self, theme_id: str, row: pd.Series, rows: pd.DataFrame) -> str:
         n = int((self.scores["theme"] == theme_id).mul(self.scores["qualified"]).sum())

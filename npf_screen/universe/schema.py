@@ -49,6 +49,7 @@ from npf_screen.core.errors import UniverseError
 from npf_screen.universe.regions import normalize_province
 
 __all__ = [
+    "BUSINESS_TEXT_FIELDS",
     "CANONICAL_COLUMNS",
     "INDUSTRY_COLUMNS",
     "NUMERIC_COLUMNS",
@@ -69,6 +70,8 @@ TEXT_COLUMNS: tuple[str, ...] = (
     *INDUSTRY_COLUMNS,
     "concepts", "main_business", "business_scope", "products", "summary_en", "text_source",
 )  # fmt: skip
+#: The business-text columns (what a company says it does), in the order text coverage lists them.
+BUSINESS_TEXT_FIELDS: tuple[str, ...] = ("main_business", "products", "business_scope", "summary_en")
 NUMERIC_COLUMNS: tuple[str, ...] = (
     "market_cap_yi", "pe", "pb", "rev_yoy", "profit_yoy", "gross_margin", "net_margin",
     "roe", "rd_intensity", "total_assets_yi", "total_share_yi", "employees",
