@@ -43,6 +43,7 @@ from npf_screen.universe.loader import load_sample, load_universe
 _LAZY: dict[str, str] = {
     "draft_theme": "npf_screen.ml.draft",
     "affinity_ranking": "npf_screen.ml.affinity",
+    "expand": "npf_screen.ml.expansion",
     "explain_affinity": "npf_screen.ml.affinity",
     "fetch_business_text": "npf_screen.fetch.api",
     "fetch_revenue_composition": "npf_screen.fetch.api",
@@ -100,6 +101,7 @@ __all__ = [
     "UsageError",
     "affinity_ranking",
     "draft_theme",
+    "expand",
     "explain_affinity",
     "fetch_business_text",
     "fetch_revenue_composition",
