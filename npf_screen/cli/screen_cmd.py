@@ -26,15 +26,30 @@ def run_themes(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _expand_count(args: argparse.Namespace) -> int:
+    from npf_screen.core.errors import UsageError
+
+    if args.expand < 0:
+        raise UsageError(f"--expand {args.expand}: give how many companies to add per theme, or 0 for none")
+    return int(args.expand)
+
+
 def run_screen(args: argparse.Namespace) -> int:
-    """Screen a universe and write candidates."""
+    """Screen a universe and write candidates, then the learned expansion of each theme."""
+    n = _expand_count(args)
     result = screen_from_args(args, theme_ids=args.theme or None, lines=args.line or None)
     if result.snapshot_id:
         print(f"screened snapshot {result.snapshot_id}", file=sys.stderr)
-    frame = result.top(args.top) if args.top else result.candidates
+    watchlist = args.format not in ("table", "csv", "json", "parquet")
+    if n > 0 and (not watchlist or args.watchlist_expanded):
+        from npf_screen.ml.expansion import expand
+
+        frame = expand(result, n).table(args.top)
+    else:
+        frame = result.top(args.top) if args.top else result.candidates
     if args.min_score:
-        frame = frame[frame["score"] >= args.min_score]
-    if args.format in ("table", "csv", "json", "parquet"):
+        frame = frame[(frame["score"] >= args.min_score) | frame.get("expanded", False)]
+    if not watchlist:
         if args.format == "table":
             frame = frame.drop(columns=["theme_name", "line"])
         emit_table(frame, args.format, args.output)
@@ -60,19 +75,39 @@ def run_screen(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    """Explain one company's scores."""
+    """Explain one company's scores and, apart, why the learned expansion proposed it."""
+    n = _expand_count(args)
     result = screen_from_args(args)
     explanation = result.explain(args.code, args.theme)
+    expansion = None
+    if n > 0:
+        from npf_screen.ml.expansion import expand
+
+        ids = [args.theme] if args.theme else None
+        expansion = expand(result, n, theme_ids=ids).explain(args.code, args.theme)
     if args.format == "table":
-        text = str(explanation)
-        if explanation.verdicts.empty:
+        text = str(expansion) if expansion is not None else str(explanation)
+        if explanation.verdicts.empty and (expansion is None or not expansion.expansion["expanded"].any()):
             text += (
                 "\nmatched no theme: no rule of any theme found its name, business text, industry or concepts"
             )
         print(text)
     else:
-        emit_table(explanation.evidence.merge(explanation.verdicts, on="theme"), args.format, args.output)
+        frame = explanation.evidence.merge(explanation.verdicts, on="theme", how="outer")
+        if expansion is not None:
+            frame = frame.merge(expansion.expansion, on="theme", how="outer")
+        emit_table(frame, args.format, args.output)
     return ExitCode.OK
+
+
+def _add_expand(parser: argparse.ArgumentParser, what: str) -> None:
+    from npf_screen.ml.expansion import DEFAULT_EXPAND
+
+    parser.add_argument(
+        "--expand", type=int, default=DEFAULT_EXPAND, metavar="N",
+        help=f"{what} (default {DEFAULT_EXPAND}; 0: rules only). Expanded companies keep score 0 and "
+        "carry their learned affinity and the words behind it",
+    )  # fmt: skip
 
 
 def register(subparsers: Any) -> None:
@@ -103,6 +138,11 @@ def register(subparsers: Any) -> None:
         help="table (stdout), csv, json, parquet, or a watchlist format: tdx, ebk, em, ths, xlsx",
     )  # fmt: skip
     screen.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
+    _add_expand(screen, "after each theme's candidates, the N non-candidates that look most like them")
+    screen.add_argument(
+        "--watchlist-expanded", action="store_true",
+        help="also put the expanded companies into tdx/ebk/em/ths/xlsx watchlists (default: candidates only)",
+    )  # fmt: skip
     terminal = screen.add_argument_group("通达信 block (--format tdx)")
     terminal.add_argument(
         "--block-name", metavar="NAME", help="the block's display name (default: the file stem)"
@@ -124,6 +164,7 @@ def register(subparsers: Any) -> None:
     explain.add_argument(
         "--theme", metavar="ID", help="explain this theme only (default: every theme it touched)"
     )
+    _add_expand(explain, "also show whether the learned expansion (N per theme) proposed it, and why")
     explain.add_argument("--format", choices=TABLE_FORMATS, default="table")
     explain.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of stdout")
     explain.set_defaults(handler=run_explain)

@@ -12,8 +12,8 @@ default ranking in notebooks and on the command line (``npf-screen screen --expa
   words, character n-grams, English words, industry and concept labels), built once per universe.
 - **Per theme**: an L2 logistic regression with the theme's candidates as positives, cross-fitted in
   ``folds`` folds (each company scored by a model that never saw it), BLAS pinned to one thread.
-- **Who may be expanded**: not a candidate, not removed by the theme's own exclusions, filters or
-  regional gate, and for a regional theme located in its provinces; a company needs at least one
+- **Who may be expanded**: not a candidate, not vetoed or filtered out by the theme's own rules
+  (a penalty only lowers a score), and for a regional theme located in its provinces; a company needs at least one
   named driver (a word or label with a positive contribution).
 - **Order**: candidates by ``score / 100 + affinity`` (rule score first, affinity as a second
   opinion; the rule ``rank`` is kept), then the expanded companies by affinity.
@@ -237,14 +237,12 @@ def _contributions(model: AffinityModel, row: int, n: int) -> pd.DataFrame:
     return pd.concat([head, tail], ignore_index=True)
 
 
-def _eligible(result: ScreenResult, theme: str, candidate: np.ndarray) -> np.ndarray:
-    """Non-candidates that may be expanded: not removed by the theme's own rules (exclusion veto,
-    filter, regional gate: positive points cancelled to 0) and, for a regional theme, in its region."""
+def _eligible(result: ScreenResult, theme: str, candidate: np.ndarray, removed: pd.Series) -> np.ndarray:
+    """Non-candidates that may be expanded: not vetoed or filtered out by the theme's own rules (a
+    penalty only lowers a score, it does not forbid) and, for a regional theme, in its provinces."""
     u = result.universe
     ok = ~candidate.copy()
-    s = result.scores
-    removed = s[(s["theme"] == theme) & (s["positive"] > 0) & (s["score"] <= 0)]["code"]
-    ok &= ~u["code"].isin(removed).to_numpy()
+    ok &= ~u["code"].isin(removed[removed.index == theme]).to_numpy()
     region = result.themes[theme].region
     if region is not None:
         ok &= u["province"].isin(list(region.provinces)).to_numpy()
@@ -307,6 +305,8 @@ def expand(
     fields = result.text_coverage["text_fields"].to_numpy(dtype=object)
     position = pd.Series(np.arange(len(codes)), index=codes)
     matrix, features = feature_matrix(result)
+    e = result._decoded  # the evidence rows without snippets (cheap)
+    removed = e.loc[e["kind"].isin(("veto", "filter")), ["theme", "code"]].set_index("theme")["code"]
     cands = result.candidates
     by_theme = dict(list(cands.groupby("theme", sort=False)))
     frames, models, eligible = [], {}, {}
@@ -328,7 +328,7 @@ def expand(
         picked = np.zeros(0, dtype="int64")
         if fitted:
             models[theme] = model
-            ok = _eligible(result, theme, model.candidate) & ~np.isnan(affinity)
+            ok = _eligible(result, theme, model.candidate, removed) & ~np.isnan(affinity)
             eligible[theme] = ok
             pool = np.flatnonzero(ok)
             pool = pool[np.lexsort((codes[pool], -affinity[pool]))]

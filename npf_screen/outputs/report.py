@@ -249,8 +249,8 @@ def _theme_section(data: ReportData, theme: str, name: str, line: str, top: int)
     cands = data.candidates[data.candidates["theme"] == theme].sort_values("rank")
     best = cands[cands["rank"] <= top]
     parts.append(f"<p>{len(cands)} candidates; the best {len(best)}:</p>")
-    parts.append(table_html(best, columns=["rank", "code", "name", "province", "score", "evidence_summary"],
-                            max_rows=None))  # fmt: skip
+    columns = ["rank", "code", "name", "province", "score", "evidence_summary", "text_fields"]
+    parts.append(table_html(best, columns=[c for c in columns if c in best.columns], max_rows=None))
     if data.evidence is not None and len(best):
         ev = data.evidence
         ev = ev[(ev["theme"] == theme) & ev["code"].isin(best["code"]) & (ev["points"] != 0)]
