@@ -13,8 +13,8 @@ default ranking in notebooks and on the command line (``npf-screen screen --expa
 - **Per theme**: an L2 logistic regression with the theme's candidates as positives, cross-fitted in
   ``folds`` folds (each company scored by a model that never saw it), BLAS pinned to one thread.
 - **Who may be expanded**: not a candidate, not vetoed or filtered out by the theme's own rules
-  (a penalty only lowers a score), and for a regional theme located in its provinces; a company needs at least one
-  named driver (a word or label with a positive contribution).
+  (a penalty only lowers a score), and for a regional theme located in its provinces; a company
+  needs at least one named driver (a word or label with a positive contribution).
 - **Order**: candidates by ``score / 100 + affinity`` (rule score first, affinity as a second
   opinion; the rule ``rank`` is kept), then the expanded companies by affinity.
 
