@@ -181,7 +181,9 @@ def cross_fit(
                 max_iter=2000,
                 random_state=random_state,
             )
-            model.fit(matrix[train], y[train])
+            x = matrix[train]
+            x.has_canonical_format = True  # rows of a canonical CSR matrix: spares sklearn a re-sort
+            model.fit(x, y[train])
             coefficients[f], intercepts[f] = model.coef_[0], model.intercept_[0]
             probability[test] = model.predict_proba(matrix[test])[:, 1]
             fold_of[test] = f
@@ -243,6 +245,20 @@ def fit_affinity(
 DRIVER_BLOCKS = ("words", "scope_words", "summary_en", "concept", "industry")
 
 
+_NAMED: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _named_blocks(features: np.ndarray) -> np.ndarray:
+    """Which features drivers may name (:data:`DRIVER_BLOCKS`), cached per feature array."""
+    hit = _NAMED.get(id(features))
+    if hit is None or hit[0] is not features:
+        prefix = np.array([f.split(":", 1)[0] for f in features.tolist()], dtype=object)
+        hit = (features, np.isin(prefix, DRIVER_BLOCKS))
+        _NAMED.clear()
+        _NAMED[id(features)] = hit
+    return hit[1]
+
+
 def _drivers(model: AffinityModel, n: int, rows: np.ndarray | None = None) -> np.ndarray:
     """Each company's ``n`` strongest positive word or label contributions, as ``feature (+0.12), …``.
 
@@ -252,7 +268,7 @@ def _drivers(model: AffinityModel, n: int, rows: np.ndarray | None = None) -> np
     wanted = (
         np.ones(len(model.codes), dtype=bool) if rows is None else np.isin(np.arange(len(model.codes)), rows)
     )
-    named_block = np.array([str(f).split(":", 1)[0] in DRIVER_BLOCKS for f in model.features])
+    named_block = _named_blocks(model.features)
     for f in range(len(model.intercepts)):
         chosen = np.flatnonzero((model.fold == f) & wanted)
         part = model.matrix[chosen].multiply(np.where(named_block, model.coefficients[f], 0.0)).tocsr()
