@@ -123,8 +123,10 @@ def _shared_matrix(index: Any) -> tuple[Any, np.ndarray]:
         text, text_names = index.tfidf
         labels, label_names = index.labels
         both = normalize(sparse.hstack([words, text], format="csr"))
+        matrix = sparse.hstack([both, labels], format="csr")
+        matrix.sum_duplicates()  # canonical (sorted, no duplicates): row slices stay canonical
         cached = (
-            sparse.hstack([both, labels], format="csr"),
+            matrix,
             np.concatenate([word_names, text_names, label_names]),
         )
         index._affinity_matrix = cached
