@@ -40,7 +40,11 @@ def test_screen_sample_to_every_table_format(capsys, tmp_path: Path) -> None:
             fmt, lambda p: pd.DataFrame(json.loads(Path(p).read_text()))
         )(target)
         assert {"code", "name", "theme", "score", "rank", "evidence_summary"} <= set(frame.columns)
-        assert (frame["score"] > 0).all()
+        expanded = frame["expanded"].astype(bool)
+        assert (frame.loc[~expanded, "score"] > 0).all()
+        # The learned expansion follows the candidates: score 0, flagged, with named drivers.
+        assert expanded.any() and (frame.loc[expanded, "score"] == 0).all()
+        assert (frame.loc[expanded, "drivers"].fillna("") != "").all()
         assert set(frame["theme"].str[:3]) == {"cp_"}
 
 

@@ -154,7 +154,7 @@ class Expansion:
                     "expanded": True,
                 }
             )
-            out = pd.concat([out, rows[out.columns]], ignore_index=True)
+            out = pd.concat([out, rows.reindex(columns=out.columns)], ignore_index=True)
             order = {t: i for i, t in enumerate(self.result.themes.ids)}
             out = out.assign(_t=out["theme"].map(order)).sort_values(["_t", "expanded"], kind="stable")
             out = out.drop(columns="_t")
