@@ -88,6 +88,22 @@ result.explain(code, theme="cp_lithography")""",
 scores = result.scores.set_index(["code", "theme"])["score"]
 assert (points.reindex(scores.index) - scores).abs().max() < 1e-9
 print(f"{len(result.evidence)} evidence rows add up to {len(scores)} scores")""",
+    md("""## What the rules miss: the learned expansion
+
+`npf.expand(result)` is the screen's default ranking: per theme, the rule candidates, then the
+companies that look most like them without saying the theme's words (`expanded`), each with its
+learned affinity and the words and labels behind it (`drivers`). Expanded companies keep score 0
+and no evidence rows: the rules are never overruled, only completed. `npf-screen screen` does the same
+(`--expand N`, default 20; `--expand 0` for the rules alone)."""),
+    """expansion = npf.expand(result)
+ranking = expansion.ranking
+ranking[ranking["theme"] == "cp_lithography"].tail(5)""",
+    md("""`expansion.explain(code)` shows the rule evidence and, apart, why the expansion proposed the
+company: its affinity, drivers and the feature contributions that add up to the affinity's logit.
+`text:` lists which business-text fields the company had (`result.text_coverage`)."""),
+    """proposed = ranking[ranking["expanded"] & (ranking["theme"] == "cp_lithography")]
+if len(proposed):
+    print(expansion.explain(proposed["code"].iloc[0], theme="cp_lithography"))""",
     md("""## Every theme of one company
 
 `themes_of` is the reverse lookup — here for the company that qualifies for the most themes.
@@ -316,17 +332,18 @@ else:  # a rough stand-in: the concept labels common among the candidates
     codes = result.candidates["code"]
     labels = universe.loc[universe["code"].isin(codes), "concepts"].dropna().str.split(",").explode()
     display(labels.str.strip().value_counts().head(10))""",
-    md("""## What the rules may miss: learned affinity
+    md("""## What the rules may miss: the learned expansion
 
-`npf.affinity_ranking` trains a logistic regression on the theme's candidates (their text n-grams and
-their industry and concept labels; every company is scored by a model fitted without it) and ranks
-every other company by how much it looks like them. The head of that list (`review`) is worth
-reading: a company there may make the theme's products under words the rules do not know yet. It
-never changes a score."""),
+`npf.expand` trains a logistic regression on the theme's candidates (their words, character n-grams,
+industry and concept labels; every company is scored by a model fitted without it) and adds the
+non-candidates that look most like them (`expanded`), with the words behind each (`drivers`). A
+company there may make the theme's products under words the rules do not know yet. It never
+changes a score. `npf.affinity_ranking` gives the whole market's order for one theme."""),
     """from npf_screen.outputs.display import table
 
-ranking = npf.affinity_ranking(result, "my_energy_storage", review=8)
-display(table(ranking[ranking["review"]].drop(columns=["review"])))""",
+expansion = npf.expand(result, n=8, theme_ids=["my_energy_storage"])
+display(table(expansion.expanded))
+ranking = npf.affinity_ranking(result, "my_energy_storage", review=8)""",
     md("""Why one company got its affinity: each feature's contribution (weight × value) and the model's
 intercept add up to the logit of the affinity, so the explanation is exact."""),
     """flagged = ranking.loc[ranking["review"], "code"]
