@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from npf_screen import UnknownThemeError, expand, load_themes, screen
-from npf_screen.cli import main
+from npf_screen import UnknownThemeError, expand
+from npf_screen.cli.main import main
 from npf_screen.ml.text_features import text_index
 
-from .helpers import THEME_HEADER, universe, write_rules
+from .helpers import THEME_HEADER, screen_rules, universe, write_rules
 
 RULES = (
     THEME_HEADER.format(id="t_h2", line="emerging")
@@ -68,7 +68,7 @@ ROWS = [
 
 @pytest.fixture
 def result(tmp_path: Path):
-    return screen(universe(ROWS), load_themes(write_rules(tmp_path, RULES), bundled=False))
+    return screen_rules(tmp_path, RULES, ROWS)
 
 
 def test_expansion_adds_lookalikes_after_the_candidates(result) -> None:
