@@ -5,12 +5,14 @@ only partly (a component maker whose 主营业务 lists products, not the theme 
 quarter of the market has no business text at all. :func:`theme_affinity` learns, per theme, what
 the rule candidates look like and scores every company by it:
 
-- **features**: the TF-IDF of the business text (:attr:`TextIndex.tfidf`: Chinese character
-  n-grams and Latin words) beside the company's industry and concept labels
+- **features**: one matrix shared by every theme (:func:`feature_matrix`): the TF-IDF of the
+  business text as Chinese words (:attr:`TextIndex.words`, rjieba) and character n-grams and Latin
+  words (:attr:`TextIndex.tfidf`), beside the company's industry and concept labels
   (:attr:`TextIndex.labels`), so companies without text are still described;
 - **labels**: the theme's qualified candidates are the positives, every other company is
   unlabelled (positive-unlabelled learning: an unlabelled company is not known to be off-theme);
-- **model**: L2 logistic regression (scikit-learn), with balanced class weights;
+- **model**: L2 logistic regression (scikit-learn, liblinear's dual solver), with balanced class
+  weights, BLAS pinned to one thread around the fits;
 - **cross-fitting**: the companies are split into ``folds`` stratified folds and each company is
   scored by the model trained without it, so a candidate's affinity does not merely repeat its
   own label, and the non-candidates most like the candidates rise to the top.

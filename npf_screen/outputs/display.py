@@ -265,6 +265,8 @@ def explanation_html(explanation: Explanation) -> HTML:
     HTML
     """
     parts = [f'<div class="npf-head">{_esc(explanation.code)} {_esc(explanation.name)}</div>']
+    fields = getattr(explanation, "text_fields", "") or "none (name and labels only)"
+    parts.append(f'<div class="npf-muted">text: {_esc(fields)}</div>')
     if explanation.verdicts.empty:
         parts.append('<div class="npf-muted">matched no theme: no rule of any theme found its text</div>')
     evidence = explanation.evidence
