@@ -103,6 +103,17 @@ class AffinityModel:
         )
         return out.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 
+    def explained(self, row: int, n: int) -> pd.DataFrame:
+        """The ``n`` largest contributions (by absolute value) of one company, the rest summed in an
+        ``(other features)`` row, and the ``(intercept)`` row: together the logit of its affinity."""
+        c = self.contributions(row)
+        c = c.reindex(c["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+        head, rest = c.head(n), c.iloc[n:]
+        extra = [("(other features)", np.nan, float(rest["contribution"].sum()))] if len(rest) else []
+        extra.append(("(intercept)", np.nan, float(self.intercepts[int(self.fold[row])])))
+        tail = pd.DataFrame(extra, columns=["feature", "value", "contribution"])
+        return pd.concat([head, tail], ignore_index=True)
+
 
 def feature_matrix(result: ScreenResult) -> tuple[Any, np.ndarray]:
     """(every company's features, feature names), built once per universe and shared by every theme.
@@ -455,24 +466,7 @@ def explain_affinity(result: ScreenResult, theme: str, code: str, *, n: int = 10
         out = pd.DataFrame(columns=columns)
         out.attrs.update(logit=float("nan"), affinity=float("nan"))
         return out
-    c = model.contributions(row)
-    c = c.reindex(c["contribution"].abs().sort_values(ascending=False, kind="stable").index)
-    head, rest = c.head(n), c.iloc[n:]
-    parts = [head]
-    if len(rest):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "feature": ["(other features)"],
-                    "value": [np.nan],
-                    "contribution": [rest["contribution"].sum()],
-                }
-            )
-        )
-    parts.append(
-        pd.DataFrame({"feature": ["(intercept)"], "value": [np.nan], "contribution": [model.intercepts[f]]})
-    )
-    out = pd.concat(parts, ignore_index=True)[columns]
+    out = model.explained(row, n)[columns]
     logit = float(out["contribution"].sum())
     out.attrs.update(logit=logit, affinity=float(model.affinity[row]))
     return out

@@ -201,7 +201,7 @@ class Expansion:
             drivers = str(hit["drivers"].iloc[0]) if len(hit) else str(_drivers(model, 3, np.array([i]))[i])
             rows.append((t, bool(model.candidate[i]), expanded, position, float(model.affinity[i]), drivers))
             if expanded:
-                parts.append(_contributions(model, i, n).assign(theme=t))
+                parts.append(model.explained(i, n).assign(theme=t))
         expansion = pd.DataFrame(
             rows, columns=["theme", "candidate", "expanded", "position", "affinity", "drivers"]
         )
@@ -224,17 +224,6 @@ class Expansion:
             f"Expansion({len(self.models)} themes fitted, {int(self.ranking['expanded'].sum())} companies "
             f"expanded, n={self.n}, {self.seconds:.1f} s)"
         )
-
-
-def _contributions(model: AffinityModel, row: int, n: int) -> pd.DataFrame:
-    """The ``n`` largest contributions of one company, the rest summed, and the intercept."""
-    c = model.contributions(row)
-    c = c.reindex(c["contribution"].abs().sort_values(ascending=False, kind="stable").index)
-    head, rest = c.head(n), c.iloc[n:]
-    extra = [("(other features)", np.nan, float(rest["contribution"].sum()))] if len(rest) else []
-    extra.append(("(intercept)", np.nan, float(model.intercepts[int(model.fold[row])])))
-    tail = pd.DataFrame(extra, columns=["feature", "value", "contribution"])
-    return pd.concat([head, tail], ignore_index=True)
 
 
 def _eligible(result: ScreenResult, theme: str, candidate: np.ndarray, removed: pd.Series) -> np.ndarray:
