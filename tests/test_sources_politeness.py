@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError
+from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError, UsageError
 from npf_screen.sources.politeness import (
+    CONTENT,
     NO_DATA,
     REFUSED,
     TRANSIENT,
@@ -63,7 +64,10 @@ def test_classification_of_akshare_failures() -> None:
     assert classify_failure(TimeoutError("read timed out")) == TRANSIENT
     assert classify_failure(TypeError("'NoneType' object is not subscriptable")) == NO_DATA
     assert classify_failure(ValueError("Length mismatch: Expected axis has 39 elements")) == "drift"
-    assert classify_failure(ZeroDivisionError()) == "bug"
+    assert classify_failure(ZeroDivisionError("division by zero")) == NO_DATA  # an empty Eastmoney list
+    assert classify_failure(Exception("数据错误！")) == NO_DATA  # cninfo's bare Exception
+    assert classify_failure(ValueError("Excel file format cannot be determined")) == CONTENT
+    assert classify_failure(UsageError("ours")) == "bug"
 
 
 def test_transient_failures_are_retried_with_growing_jittered_backoff() -> None:
@@ -83,16 +87,6 @@ def test_exhausted_retries_raise_source_error_naming_the_call() -> None:
     assert fn.calls["n"] == 3
 
 
-def test_deadline_stops_a_hanging_call() -> None:
-    politeness, _ = make(PolitenessPolicy(timeout=0.05, attempts=1, backoff=0))
-    release = threading.Event()
-    started = time.monotonic()
-    with pytest.raises(SourceError, match=r"did not answer within 0\.05 s"):
-        politeness.call("eastmoney", "akshare.slow()", lambda: release.wait(5))
-    release.set()
-    assert time.monotonic() - started < 2
-
-
 def test_no_data_and_drift_are_not_retried() -> None:
     politeness, _ = make()
     fn = flaky([TypeError("'NoneType' object is not subscriptable")])
@@ -105,25 +99,33 @@ def test_no_data_and_drift_are_not_retried() -> None:
     assert fn.calls["n"] == 1
 
 
-def test_bugs_propagate_unchanged() -> None:
+def test_our_own_errors_propagate_but_upstream_content_failures_are_source_errors() -> None:
     politeness, _ = make()
-    with pytest.raises(ZeroDivisionError):
-        politeness.call("sse", "akshare.x()", lambda: 1 / 0)
+
+    def ours() -> None:
+        raise UsageError("a bug of npf-screen")
+
+    with pytest.raises(UsageError):
+        politeness.call("sse", "akshare.x()", ours)
+    block_page = flaky([ValueError("Excel file format cannot be determined, you must specify an engine")])
+    with pytest.raises(SourceError, match=r"akshare\.y\(\): akshare could not read what szse sent") as info:
+        politeness.call("szse", "akshare.y()", block_page)
+    assert info.value.kind == CONTENT and block_page.calls["n"] == 1  # not retried
 
 
 def test_refusals_pause_once_then_stop_calling_the_host() -> None:
     policy = PolitenessPolicy(refusals_before_pause=3, ban_pause=300.0)
     politeness, clock = make(policy)
     fn = flaky([refusal() for _ in range(10)])
-    with pytest.raises(UpstreamRefusedError, match="eastmoney keeps refusing") as info:
-        politeness.call("eastmoney", "akshare.stock_zh_a_spot_em()", fn)
-    assert info.value.host == "eastmoney"
+    with pytest.raises(UpstreamRefusedError, match="em-push2 keeps refusing") as info:
+        politeness.call("em-push2", "akshare.stock_zh_a_spot_em()", fn)
+    assert info.value.host == "em-push2"
     assert 300.0 in clock.sleeps  # paused once
     assert fn.calls["n"] == 4  # 3 refusals, the pause, one probe
-    assert "eastmoney" in politeness.banned_hosts()
+    assert "em-push2" in politeness.banned_hosts()
     untouched = flaky([])
     with pytest.raises(UpstreamRefusedError, match="not called"):
-        politeness.call("eastmoney", "akshare.stock_yjbb_em()", untouched)
+        politeness.call("em-push2", "akshare.stock_zh_a_spot_em()", untouched)
     assert untouched.calls["n"] == 0  # stopped: no request at all
     assert politeness.call("sse", "akshare.y()", flaky([])).value == "ok"  # other hosts go on
 

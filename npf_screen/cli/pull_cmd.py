@@ -15,6 +15,11 @@ def run_pull(args: argparse.Namespace) -> int:
     from npf_screen.core.errors import SourceError
     from npf_screen.fetch.api import EXPECTED_FIELDS, pull
 
+    select = None
+    if args.texts == "candidates":  # the screen is imported here, never by the fetch layer
+        from npf_screen.screening.first_stage import first_stage_selector
+
+        select = first_stage_selector(max_per_theme=args.max_per_theme)
     progress = False if args.quiet else None
     try:
         report = pull(
@@ -22,9 +27,9 @@ def run_pull(args: argparse.Namespace) -> int:
             refresh=args.refresh,
             texts=args.texts,
             composition=not args.no_composition,
+            select=select,
             resume=args.resume,
             keep=args.keep,
-            max_per_theme=args.max_per_theme,
             progress=progress,
         )
     except SourceError as exc:
@@ -38,8 +43,11 @@ def run_pull(args: argparse.Namespace) -> int:
     ]
     stage = m.get("company_stage") or {}
     for kind, r in stage.items():
+        routes = ", ".join(f"{k} {v['fetched']}" for k, v in (r.get("routes") or {}).items())
         lines.append(
-            f"  {kind}: {r['fetched']} fetched, {r['failed']} failed of {r['requested']} wanted"
+            f"  {kind}: {r['fetched']} fetched, {r['failed']} failed, {r['requested'] - r['targets']} fresh "
+            f"of {r['requested']}"
+            + (f" (by {routes})" if routes else "")
             + (f" (stopped: {r['stopped']})" if r.get("stopped") else "")
         )
     for failure in report.failures:
@@ -52,7 +60,7 @@ def run_pull(args: argparse.Namespace) -> int:
         lines.append("  thin coverage: " + ", ".join(f"{k} {v:.0%}" for k, v in sorted(low.items())))
     if not args.quiet:
         texts = ", ".join(f"{k} {coverage.get(k, 0.0):.0%}" for k in ("main_business", "products", "city"))
-        lines.append(f"  per-company fields (candidates only until a backfill): {texts}")
+        lines.append(f"  per-company fields: {texts}")
     stream = sys.stderr if args.quiet else sys.stdout
     ok = report.status == "complete" and not report.failures
     if not args.quiet or not ok:
@@ -67,9 +75,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="pull the live A-share universe into a dated local snapshot (akshare)",
         description=(
             "Fetch exchange lists, market cap and valuation, industries, province, concepts and financials "
-            "(about 105 requests), then business text and revenue mix for the candidates of a cheap screen "
-            "(one request each, cached for months). Datasets still fresh are not fetched again. Exit codes: "
-            "0 complete, 3 partial (see the failures), 1 no snapshot could be built."
+            "(about 105 requests), then business text and revenue mix for every company whose cached copy "
+            "is missing or stale (one request each, cached for months: the first run is a resumable "
+            "backfill of several hours at the polite pace, later runs fetch new listings and stale texts "
+            "only). Datasets still fresh are not fetched again; without a network it says so within "
+            "seconds. Exit codes: 0 complete, 3 partial (see the failures), 1 no snapshot could be built."
         ),
     )
     p.add_argument(
@@ -83,15 +93,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--texts",
-        choices=("candidates", "all", "none"),
-        default="candidates",
-        help="business text for the cheap-screen candidates (default), every company (a resumable backfill, "
-        "about 5,400 requests), or none",
+        choices=("all", "candidates", "none"),
+        default="all",
+        help="business text for every company (default: a resumable backfill the first time, then new "
+        "listings and stale texts only), for the candidates of a cheap first-stage screen, or none",
     )
-    p.add_argument("--resume", action="store_true", help="continue an interrupted --texts all backfill")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted backfill's company list")
     p.add_argument("--no-composition", action="store_true", help="skip revenue composition (主营构成)")
     p.add_argument(
-        "--max-per-theme", type=int, default=60, metavar="N", help="text candidates per theme (60)"
+        "--max-per-theme",
+        type=int,
+        default=60,
+        metavar="N",
+        help="with --texts candidates: candidates per theme (60)",
     )
     p.add_argument("--keep", type=int, default=14, metavar="N", help="snapshots to keep (default 14)")
     p.set_defaults(handler=run_pull)

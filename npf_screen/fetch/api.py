@@ -11,14 +11,17 @@ later calls read the cache until it goes stale::
 
 A pull fetches each bulk dataset whose cache is stale (exchange lists, quotes with market cap,
 industries, province and concepts, financials, Shenwan classes), falls back along each dataset's
-chain, reuses the last good copy of a dataset that failed (recorded as stale), then fetches
-business text and revenue composition for the candidates of a cheap first-stage screen (names,
-industries, concepts only), and writes one snapshot atomically with a manifest.
+chain, reuses the last good copy of a dataset that failed (recorded as stale), then fetches business
+text and revenue composition for every listed company whose cached text is missing or stale (the
+first run is a resumable full-market backfill, later ones refresh new listings and stale texts only)
+or, given a first-stage selector, only for its candidates; and writes one snapshot atomically with a
+manifest, unless the new universe would be worse than the latest snapshot (fewer companies or thinner
+coverage), in which case the latest is kept and the failures are reported.
 
-This module orchestrates a pull; the stages live beside it: :mod:`.pull_datasets` (the bulk
-datasets), :mod:`.pull_companies` (business text and revenue composition per company, the
-backfill), :mod:`.pull_manifest` (the manifest and snapshot status) and :mod:`.pull_context`
-(source, clock, progress). Their public names are importable from here too.
+This module orchestrates a pull; the stages live beside it: :mod:`.datasets` (the bulk datasets),
+:mod:`.companies` (business text and revenue composition per company, the backfill),
+:mod:`.manifest` (the manifest and snapshot status) and :mod:`.context` (source, clock, progress).
+Some of their public names are importable from here too.
 """
 
 from __future__ import annotations
@@ -33,17 +36,17 @@ import pandas as pd
 from npf_screen.core.errors import SourceError
 from npf_screen.fetch.companies import (
     COMPANY_COLUMNS,
+    Selector,
     company_cache,
     company_stage,
     end_backfill,
     fetch_business_text,
     fetch_revenue_composition,
-    select_text_candidates,
     text_targets,
 )
 from npf_screen.fetch.context import ProgressSink, TqdmProgress, as_source, make_progress, utc_now
-from npf_screen.fetch.datasets import ROW_DATASETS, bulk_stage, report_quarters, universe_parts
-from npf_screen.fetch.manifest import EXPECTED_FIELDS, build_manifest
+from npf_screen.fetch.datasets import bulk_stage, report_quarters, row_datasets, universe_parts
+from npf_screen.fetch.manifest import EXPECTED_FIELDS, build_manifest, worse_than
 from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
 from npf_screen.sources import transform as tf
 
@@ -52,6 +55,7 @@ __all__ = [
     "EXPECTED_FIELDS",
     "ProgressSink",
     "PullReport",
+    "Selector",
     "TqdmProgress",
     "backfill_business_text",
     "fetch_business_text",
@@ -62,7 +66,6 @@ __all__ = [
     "make_progress",
     "pull",
     "report_quarters",
-    "select_text_candidates",
 ]
 
 #: Snapshots kept by a pull's retention (the newest complete one is always kept too).
@@ -88,10 +91,9 @@ def pull(
     *,
     source: Any = None,
     refresh: bool = False,
-    texts: str = "candidates",
+    texts: str = "all",
     composition: bool = True,
-    themes: Any = None,
-    max_per_theme: int | None = 60,
+    select: Selector | None = None,
     resume: bool = False,
     keep: int = DEFAULT_KEEP,
     progress: ProgressSink | bool | None = None,
@@ -107,17 +109,17 @@ def pull(
         Default: the real akshare (or ``$NPF_SCREEN_SOURCE``). Tests pass a fake.
     refresh : bool
         Ignore freshness windows and fetch everything again.
-    texts : {"candidates", "all", "none"}
-        Business text and revenue composition for the cheap-screen candidates, for every company
-        (a backfill that can be stopped and resumed), or not at all.
+    texts : {"all", "candidates", "none"}
+        Business text and revenue composition for every company whose cached text is missing or
+        stale (default; the first run is a backfill that can be stopped and resumed), for the
+        candidates ``select`` picks, or not at all.
     composition : bool
         Also fetch revenue composition (主营构成) for the same companies.
-    themes : ThemeSet, optional
-        Themes of the cheap screen; default the bundled ones.
-    max_per_theme : int, optional
-        Candidates per theme whose text is fetched.
+    select : callable, optional
+        The first-stage selector for ``texts="candidates"``: universe without business text → codes
+        (e.g. :func:`npf_screen.screening.first_stage.first_stage_selector`).
     resume : bool
-        Continue the interrupted ``texts="all"`` backfill recorded in the cache.
+        Continue the interrupted backfill recorded in the cache first.
     keep : int
         Retention: snapshots kept after the pull.
     progress : ProgressSink or bool, optional
@@ -139,7 +141,9 @@ def pull(
         Another pull holds the cache lock.
     """
     if texts not in ("candidates", "all", "none"):
-        raise ValueError(f"texts must be 'candidates', 'all' or 'none', not {texts!r}")
+        raise ValueError(f"texts must be 'all', 'candidates' or 'none', not {texts!r}")
+    if texts == "candidates" and select is None:
+        raise ValueError('texts="candidates" needs a first-stage selector: pass select=...')
     clock = now or utc_now
     store = SnapshotStore(resolve_cache_dir(cache_dir))
     src = as_source(source)
@@ -155,12 +159,13 @@ def pull(
         if base.empty:
             errors = {n: str(s.get("error", s["state"])).splitlines()[0] for n, s in states.items()}
             store.log_pull({"at": clock().isoformat(), "status": "failed", "errors": errors})
-            shown = "; ".join(f"{n}: {errors[n][:160]}" for n in ROW_DATASETS if n in errors)
+            shown = "; ".join(f"{n}: {errors[n][:160]}" for n in row_datasets(src) if n in errors)
             raise SourceError(
                 f"no universe: the exchange lists and the quotes all failed and none is cached ({shown}). "
                 "Check the internet connection; `npf-screen doctor --live` probes each endpoint."
             )
-        codes = text_targets(store, base, texts, resume, themes, max_per_theme)
+        offline = any("NoNetworkError" in str(s.get("error", "")) for s in states.values())
+        codes = [] if offline else text_targets(store, base, texts, resume, select)
         stage = {}
         if codes:
             with_text = texts != "none" or resume
@@ -195,7 +200,10 @@ def pull(
             }
         )
         latest = store.latest_id()
-        if latest and not refresh and store.manifest(latest).get("inputs") == inputs:
+        worse = worse_than(store, latest, universe, manifest) if latest else ""
+        if worse:
+            manifest["failures"].append(f"kept snapshot {latest}: the new universe is worse ({worse})")
+        if latest and (worse or (not refresh and store.manifest(latest).get("inputs") == inputs)):
             universe, latest, previous = store.load(latest)
             return PullReport(
                 latest,
@@ -241,7 +249,7 @@ def fetch_universe(
     """The canonical A-share universe from a fresh pull, a fresh cache, or (``offline``) the latest snapshot.
 
     Returns a canonical company table whose ``attrs["snapshot_id"]`` names the snapshot it is.
-    Other keyword arguments go to :func:`pull` (``texts``, ``themes``, ``keep`` …).
+    Other keyword arguments go to :func:`pull` (``texts``, ``select``, ``keep`` …).
 
     Raises
     ------
@@ -278,10 +286,12 @@ def backfill_business_text(
     progress: ProgressSink | bool | None = None,
     now: Callable[[], dt.datetime] | None = None,
 ) -> PullReport:
-    """Fetch business text for every company: a pull with ``texts="all"`` (about 5,400 requests).
+    """Fetch business text for every company: a pull with ``texts="all"`` (one request per company
+    and kind, spread over THS and cninfo; revenue mix on Eastmoney F10).
 
-    Stop it any time (Ctrl-C, a ban, a crash): finished companies are flushed every 25, and a rerun,
-    or ``resume=True`` (which keeps the interrupted run's company list), continues where it left off.
+    Stop it any time (Ctrl-C, a ban, a crash): finished companies are written every 25 (or 30 s), and
+    a rerun, or ``resume=True`` (which keeps the interrupted run's company list), continues where it
+    left off.
     """
     return pull(
         cache_dir,

@@ -1,10 +1,12 @@
 """The bulk stage of a pull: the market-wide datasets, each fetched only when its cache is stale.
 
-The datasets are the exchange lists, quotes with market cap, financials, balance sheets and the
-Shenwan classes with their names (:data:`DATASETS`). :func:`bulk_stage` fetches the stale ones in
-parallel across hosts (each dataset walks its own fallback chain in the source), reuses fresh
-copies, and falls back to the last good copy of a dataset that failed (recorded as stale).
-:func:`universe_parts` turns the outcome into the partial tables a universe is assembled from.
+The datasets are the ones the source lists (:attr:`~npf_screen.sources.protocol.Source.datasets`: for
+akshare the exchange lists, quotes with market cap, financials, balance sheets and the Shenwan classes
+with their names). :func:`bulk_stage` fetches the stale ones in parallel across services (each dataset
+walks its own fallback chain in the source), reuses fresh copies, and falls back to the last good
+copy of a dataset that failed (recorded as stale). Before the first request it checks, within
+seconds, that the network is there at all; without one no dataset is requested. :func:`universe_parts`
+turns the outcome into the partial tables a universe is assembled from.
 """
 
 from __future__ import annotations
@@ -19,24 +21,15 @@ import pandas as pd
 from npf_screen.fetch.context import SOURCE_ERRORS, ProgressSink
 from npf_screen.fetch.snapshots import SnapshotStore
 from npf_screen.sources import transform as tf
-from npf_screen.sources.akshare_source import AkshareSource
+from npf_screen.sources.network import NoNetworkError
+from npf_screen.sources.protocol import Source
 
-__all__ = ["DATASETS", "ROW_DATASETS", "bulk_stage", "report_quarters", "universe_parts"]
+__all__ = ["bulk_stage", "report_quarters", "row_datasets", "universe_parts"]
 
-#: Datasets whose rows make the universe: without any of them there is no snapshot.
-ROW_DATASETS = ("list_sh", "list_sz", "list_bj", "quotes")
 
-#: name → (fetch, freshness key); the key invalidates a cache whose arguments changed.
-DATASETS: dict[str, tuple[Callable[[AkshareSource, list[str]], Any], Callable[[list[str]], str | None]]] = {
-    "list_sh": (lambda s, q: s.list_sh(), lambda q: None),
-    "list_sz": (lambda s, q: s.list_sz(), lambda q: None),
-    "list_bj": (lambda s, q: s.list_bj(), lambda q: None),
-    "quotes": (lambda s, q: s.quotes(), lambda q: None),
-    "financials": (lambda s, q: s.financials(q), lambda q: q[0]),
-    "balance": (lambda s, q: s.balance(q), lambda q: q[0]),
-    "industry_sw": (lambda s, q: s.industry_sw(), lambda q: None),
-    "sw_names": (lambda s, q: s.sw_names(), lambda q: None),
-}
+def row_datasets(src: Source) -> tuple[str, ...]:
+    """The source's datasets whose codes make the universe: without any of them there is no snapshot."""
+    return tuple(name for name, spec in src.datasets.items() if spec.rows)
 
 
 def report_quarters(today: dt.date) -> list[str]:
@@ -62,7 +55,7 @@ def report_quarters(today: dt.date) -> list[str]:
 
 
 def bulk_stage(
-    src: AkshareSource,
+    src: Source,
     store: SnapshotStore,
     quarters: list[str],
     *,
@@ -80,8 +73,8 @@ def bulk_stage(
     """
     states: dict[str, dict[str, Any]] = {}
     todo = []
-    for name, (_, key_of) in DATASETS.items():
-        key = key_of(quarters)
+    for name, spec in src.datasets.items():
+        key = quarters[0] if spec.by_quarter else None
         if not refresh and store.is_fresh(name, now(), key):
             cached = store.load_dataset(name)
             if cached is not None:
@@ -89,16 +82,26 @@ def bulk_stage(
                 continue
         todo.append((name, key))
 
-    def run(name: str, key: str | None) -> dict[str, Any]:
-        fetch, _ = DATASETS[name]
+    offline = ""
+    if todo:
         try:
-            result = fetch(src, quarters)
+            src.check_network()
+        except NoNetworkError as exc:
+            offline = f"{type(exc).__name__}: {exc}"
+
+    def fallback(name: str, error: str) -> dict[str, Any]:
+        cached = store.load_dataset(name)
+        if cached is None:
+            return {"state": "missing", "frame": None, "meta": {}, "error": error}
+        return {"state": "stale", "frame": cached[0], "meta": cached[1], "error": error}
+
+    def run(name: str, key: str | None) -> dict[str, Any]:
+        if offline:
+            return fallback(name, offline)
+        try:
+            result = src.fetch(name, quarters)
         except SOURCE_ERRORS as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            cached = store.load_dataset(name)
-            if cached is None:
-                return {"state": "missing", "frame": None, "meta": {}, "error": error}
-            return {"state": "stale", "frame": cached[0], "meta": cached[1], "error": error}
+            return fallback(name, f"{type(exc).__name__}: {exc}")
         meta = {
             "fetched_at": now().isoformat(),
             "endpoint": result.endpoint,

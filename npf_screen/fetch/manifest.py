@@ -15,10 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from npf_screen.fetch.snapshots import SnapshotStore
 from npf_screen.sources import transform as tf
-from npf_screen.sources.akshare_source import AkshareSource
+from npf_screen.sources.protocol import Source
 
-__all__ = ["EXPECTED_FIELDS", "PER_COMPANY_FUNCTIONS", "build_manifest", "summarise_calls"]
+__all__ = ["EXPECTED_FIELDS", "PER_COMPANY_FUNCTIONS", "build_manifest", "summarise_calls", "worse_than"]
 
 #: Fields the bulk datasets should fill; coverage under 50% marks a snapshot partial.
 EXPECTED_FIELDS: tuple[str, ...] = (
@@ -57,7 +58,7 @@ def summarise_calls(calls: Iterable[Any]) -> tuple[list[dict[str, Any]], dict[st
 
 
 def build_manifest(
-    src: AkshareSource,
+    src: Source,
     states: dict[str, dict[str, Any]],
     stage: dict[str, dict[str, Any]],
     universe: pd.DataFrame,
@@ -91,6 +92,9 @@ def build_manifest(
             datasets[name]["error"] = s["error"]
     from npf_screen.core.version import __version__
 
+    guard = getattr(src, "transport", None)
+    transport = guard.counts() if guard is not None else {}
+
     return {
         "snapshot_id": None,
         "created_at": created.isoformat(),
@@ -111,5 +115,28 @@ def build_manifest(
         "company_stage": stage,
         "calls": bulk_calls,
         "per_company_calls": per_company,
+        "transport": transport,
         "inputs": inputs,
     }
+
+
+def worse_than(store: SnapshotStore, latest: str, universe: pd.DataFrame, manifest: dict[str, Any]) -> str:
+    """Why the new universe is worse than snapshot ``latest`` ('' when it is not).
+
+    Worse: at least 5% fewer companies, or any expected field's coverage lower by more than
+    5 percentage points. A pull then keeps the latest snapshot instead of writing a worse one.
+    """
+    try:
+        previous = store.manifest(latest)
+    except Exception:
+        return ""
+    before = int((previous.get("rows") or {}).get("universe") or 0)
+    if before and len(universe) < 0.95 * before:
+        return f"{len(universe)} companies, {before} before"
+    old, new = previous.get("coverage") or {}, manifest.get("coverage") or {}
+    thinner = [
+        f"{f} {new.get(f, 0):.0%} < {old[f]:.0%}"
+        for f in EXPECTED_FIELDS
+        if f in old and new.get(f, 0) < old[f] - 0.05
+    ]
+    return "coverage " + ", ".join(thinner) if thinner else ""

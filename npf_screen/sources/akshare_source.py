@@ -1,12 +1,14 @@
 """The akshare adapter: every akshare call goes through :class:`AkshareSource`.
 
-:class:`AkshareSource` wraps any object exposing akshare's function names: by default the real
-``akshare`` module (plus its pager ``akshare.utils.func.fetch_paginated_data``, both imported on
-first use by :mod:`.real_akshare`, the only module that imports akshare), in tests a fake.
-Every call goes through :class:`~.politeness.Politeness` (deadline, retries, one call in flight per
-host, ban handling) and :func:`~.checks.check_frame` (columns, dtypes, rows, ranges) before
-:mod:`.transform` maps it onto canonical names. Each dataset method walks the fallback chain of the
-endpoint reference and reports which endpoint served it and what failed on the way.
+:class:`AkshareSource` implements the :class:`~.protocol.Source` protocol over any object exposing
+akshare's function names: by default the real ``akshare`` module (plus its pager
+``akshare.utils.func.fetch_paginated_data``, both imported on first use by :mod:`.real_akshare`, the
+only module that imports akshare), in tests a fake. Every call goes through
+:class:`~.politeness.Politeness` (deadline, retries, one call in flight per service, ban handling),
+every HTTP request under real akshare through the :class:`~.transport.HttpGuard` (timeouts, pacing,
+counting, refusals), and every frame through :func:`~.checks.check_frame` (columns, dtypes, rows,
+ranges) before :mod:`.transform` maps it onto canonical names. Each dataset walks the fallback chain of
+the endpoint reference and reports which endpoint served it and what failed on the way.
 """
 
 from __future__ import annotations
@@ -16,20 +18,38 @@ import importlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError
 from npf_screen.sources import transform as tf
-from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL, ENDPOINTS
+from npf_screen.sources.aliases import (
+    CLIST_PARAMS,
+    CLIST_URL,
+    ENDPOINTS,
+    SH_LIST_SYMBOLS,
+    SW_STANDARD_SYMBOL,
+    SZ_LIST_SYMBOL,
+)
 from npf_screen.sources.checks import check_frame, looks_like_board_codes
+from npf_screen.sources.cleaning import raw_columns, renamed
+from npf_screen.sources.network import check_network
 from npf_screen.sources.politeness import Politeness
+from npf_screen.sources.protocol import CallRecord, DatasetResult, DatasetSpec
 from npf_screen.sources.real_akshare import RealAkshare, silence
+from npf_screen.sources.transport import HttpGuard
 
-__all__ = ["SOURCE_ENV_VAR", "AkshareSource", "CallRecord", "DatasetResult", "exchange_symbol"]
+__all__ = [
+    "DATASETS",
+    "SOURCE_ENV_VAR",
+    "AkshareSource",
+    "CallRecord",
+    "DatasetResult",
+    "exchange_symbol",
+]
 
 #: Environment variable naming a replacement for akshare (``package.module:name``).
 SOURCE_ENV_VAR = "NPF_SCREEN_SOURCE"
@@ -37,35 +57,24 @@ SOURCE_ENV_VAR = "NPF_SCREEN_SOURCE"
 #: Failures a fallback chain moves past; anything else is a bug and propagates.
 FALLBACK_ERRORS = (SourceError, SchemaDriftError)
 
-
-@dataclass(frozen=True)
-class CallRecord:
-    """One akshare call as the manifest records it."""
-
-    label: str
-    function: str
-    host: str
-    ok: bool
-    attempts: int
-    seconds: float
-    rows: int | None = None
-    requests: int = 0
-    error: str = ""
-    notes: tuple[str, ...] = ()
+#: The bulk datasets akshare provides, in the order a pull fetches them.
+DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
+    {
+        "list_sh": DatasetSpec("list_sh", "SSE main board and STAR lists (2 requests)", rows=True),
+        "list_sz": DatasetSpec("list_sz", "SZSE A-share list (1 request)", rows=True),
+        "list_bj": DatasetSpec("list_bj", "BSE list with province (about 17 requests)", rows=True),
+        "quotes": DatasetSpec("quotes", "cap, valuation, EM industry, province, concepts (~55)", rows=True),
+        "financials": DatasetSpec("financials", "growth, margins, ROE (about 13 requests)", by_quarter=True),
+        "balance": DatasetSpec("balance", "total assets (about 14 requests)", by_quarter=True),
+        "industry_sw": DatasetSpec("industry_sw", "Shenwan 2021 class per stock (1 request)"),
+        "sw_names": DatasetSpec("sw_names", "Shenwan code to name tree (1 request)"),
+    }
+)
 
 
-@dataclass
-class DatasetResult:
-    """A canonical partial table and how it was obtained."""
-
-    frame: pd.DataFrame
-    endpoint: str
-    notes: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-def _board_namer(boards: pd.DataFrame) -> Callable[[str], str]:
-    names = dict(zip(boards["板块代码"], boards["板块名称"], strict=False))
+def _board_namer(boards: pd.DataFrame, endpoint: str) -> Callable[[str], str]:
+    table = renamed(boards, endpoint)
+    names = dict(zip(table["board_code"], table["board_name"], strict=False))
     return lambda value: ",".join(names.get(p.strip(), p.strip()) for p in value.split(","))
 
 
@@ -90,9 +99,17 @@ class AkshareSource:
         Hide akshare's own progress bars; default: hide them unless stderr is a terminal.
     row_floor_scale : float, default 1.0
         Multiplies every plausible-row-count floor; lower it for a small fake market or a probe.
+    transport : HttpGuard, optional
+        The HTTP guard for real akshare (timeouts, pacing, counting, refusals per real service);
+        default a new :class:`~.transport.HttpGuard`. Not used for an injected akshare-like object.
+    network_check : callable, optional
+        Raises :class:`~.network.NoNetworkError` when offline; default :func:`~.network.check_network`
+        for real akshare, nothing for an injected object.
     """
 
     name = "akshare"
+    datasets: Mapping[str, DatasetSpec] = DATASETS
+    text_routes: tuple[str, ...] = ("ths", "cninfo")
 
     def __init__(
         self,
@@ -101,13 +118,20 @@ class AkshareSource:
         politeness: Politeness | None = None,
         quiet: bool | None = None,
         row_floor_scale: float = 1.0,
+        transport: HttpGuard | None = None,
+        network_check: Callable[[], object] | None = None,
     ) -> None:
         self._module = module
         self.politeness = politeness or Politeness()
         self._quiet = quiet
         self.row_floor_scale = row_floor_scale
+        self.transport = transport
+        self._network_check = network_check
         self.calls: list[CallRecord] = []
         self._lock = threading.Lock()
+        if module is None or isinstance(module, RealAkshare):
+            self.transport = transport or HttpGuard()
+            self.politeness.guard = self.transport
 
     @property
     def module(self) -> Any:
@@ -115,6 +139,20 @@ class AkshareSource:
         if self._module is None:
             self._module = RealAkshare()
         return self._module
+
+    def check_network(self) -> None:
+        """Raise :class:`~.network.NoNetworkError` within seconds when offline (real akshare only)."""
+        if self._network_check is not None:
+            self._network_check()
+        elif self.transport is not None:
+            check_network()
+
+    def fetch(self, dataset: str, quarters: Sequence[str]) -> DatasetResult:
+        """Fetch one dataset of :data:`DATASETS` (``quarters``, newest first, for the quarterly ones)."""
+        if dataset not in self.datasets:
+            raise KeyError(f"{dataset!r} is not a dataset of this source; known: {', '.join(self.datasets)}")
+        method = getattr(self, dataset)
+        return method(list(quarters)) if self.datasets[dataset].by_quarter else method()
 
     @classmethod
     def default(cls) -> AkshareSource:
@@ -142,7 +180,9 @@ class AkshareSource:
         return str(getattr(self.module, "__version__", "unknown"))
 
     def requests_made(self) -> int:
-        """HTTP requests this source made so far, estimated from the rows each call returned."""
+        """HTTP requests sent so far: counted by the guard, else estimated from each call's rows."""
+        if self.transport is not None:
+            return self.transport.sent()
         with self._lock:
             return sum(c.requests for c in self.calls)
 
@@ -185,15 +225,18 @@ class AkshareSource:
                 outcome = self.politeness.call(spec.host, label, fn, *args, timeout=spec.timeout, **kwargs)
         except BaseException as exc:
             attempts = int(getattr(exc, "attempts", 1))
+            sent = int(getattr(exc, "requests", attempts))
             error = f"{type(exc).__name__}: {exc}"[:500]
-            failed = CallRecord(label, function, spec.host, False, attempts, 0.0, None, attempts, error)
+            failed = CallRecord(label, function, spec.host, False, attempts, 0.0, None, sent, error)
             self._record(failed)
             raise
         frame = outcome.value
         rows = len(frame) if isinstance(frame, pd.DataFrame) else None
         floor = spec.min_rows if min_rows is None else min_rows
         min_rows = max(min(floor, 1), int(floor * self.row_floor_scale))
-        requests = spec.requests(rows or 0) + outcome.attempts - 1
+        requests = outcome.requests
+        if requests is None:  # no HTTP underneath: estimate from the rows, as the reference counts pages
+            requests = spec.requests(rows or 0) + outcome.attempts - 1
 
         def arrived(ok: bool, error: str = "", notes: Sequence[str] = ()) -> CallRecord:
             seconds = outcome.seconds
@@ -233,13 +276,14 @@ class AkshareSource:
 
     def list_sh(self) -> DatasetResult:
         """SSE main board and STAR market lists (2 requests)."""
-        main = tf.sh_list(self.call("stock_info_sh_name_code", symbol="主板A股", min_rows=1200))
-        star = tf.sh_list(self.call("stock_info_sh_name_code", symbol="科创板", min_rows=300))
+        main_board, star_market = SH_LIST_SYMBOLS
+        main = tf.sh_list(self.call("stock_info_sh_name_code", symbol=main_board, min_rows=1200))
+        star = tf.sh_list(self.call("stock_info_sh_name_code", symbol=star_market, min_rows=300))
         return DatasetResult(pd.concat([main, star], ignore_index=True), "stock_info_sh_name_code")
 
     def list_sz(self) -> DatasetResult:
         """SZSE A-share list (1 request)."""
-        frame = self.call("stock_info_sz_name_code", symbol="A股列表")
+        frame = self.call("stock_info_sz_name_code", symbol=SZ_LIST_SYMBOL)
         return DatasetResult(tf.sz_list(frame), "stock_info_sz_name_code")
 
     def list_bj(self) -> DatasetResult:
@@ -288,7 +332,7 @@ class AkshareSource:
                 table[column] = pd.NA
                 notes.append(f"{column}: clist gave board codes and {endpoint} failed ({exc}); left out")
                 continue
-            table[column] = table[column].map(_board_namer(boards), na_action="ignore")
+            table[column] = table[column].map(_board_namer(boards, endpoint), na_action="ignore")
             notes.append(f"{column}: clist gave board codes; mapped through {endpoint}")
 
     def financials(self, quarters: Sequence[str]) -> DatasetResult:
@@ -324,22 +368,24 @@ class AkshareSource:
 
     def sw_names(self) -> DatasetResult:
         """Shenwan code → name tree from cninfo (1 request): prefix, name."""
-        frame = self.call("stock_industry_category_cninfo", symbol="申银万国行业分类标准")
+        frame = self.call("stock_industry_category_cninfo", symbol=SW_STANDARD_SYMBOL)
         names = tf.sw_name_table(frame)
         if not names:
+            codes = frame[raw_columns("stock_industry_category_cninfo")["category_code"]]
             raise SchemaDriftError(
-                "akshare.stock_industry_category_cninfo('申银万国行业分类标准'): no category code reads as a "
-                f"Shenwan code (e.g. {list(frame['类目编码'].head(3))})",
+                f"akshare.stock_industry_category_cninfo({SW_STANDARD_SYMBOL!r}): no category code reads as "
+                f"a Shenwan code (e.g. {list(codes.head(3))})",
                 endpoint="stock_industry_category_cninfo",
             )
         table = pd.DataFrame({"prefix": list(names), "name": list(names.values())}, dtype="string")
         return DatasetResult(table, "stock_industry_category_cninfo")
 
     # ---------------------------------------------------------------- per company
-    def business_text(self, code: str) -> dict[str, Any]:
+    def business_text(self, code: str, route: str | None = None) -> dict[str, Any]:
         """主营业务, 经营范围 and products of one company (1 request; THS, else cninfo).
 
-        Returns a record with ``text_source`` naming where it came from (``ths`` / ``cninfo``).
+        ``route`` (``"ths"`` or ``"cninfo"``) is tried first, the other one after it. Returns a record
+        with ``text_source`` naming where it came from (``ths`` / ``cninfo``).
         """
 
         def ths() -> dict[str, Any]:
@@ -354,7 +400,10 @@ class AkshareSource:
                 raise SourceError(f"akshare.stock_profile_cninfo({code!r}): cninfo has no profile for {code}")
             return {**tf.cninfo_text(frame), "text_source": "cninfo"}
 
-        record, _, _ = self._chain(f"business text of {code}", [("ths", ths), ("cninfo", cninfo)])
+        options = [("ths", ths), ("cninfo", cninfo)]
+        if route == "cninfo":
+            options.reverse()
+        record, _, _ = self._chain(f"business text of {code}", options)
         return {"code": code, **record}
 
     def revenue_composition(self, code: str) -> pd.DataFrame:

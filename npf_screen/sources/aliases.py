@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from npf_screen.sources.endpoint_spec import EndpointSpec, RangeCheck
+from npf_screen.sources.endpoint_spec import EndpointSpec, RangeCheck, Service
 from npf_screen.sources.endpoint_spec import column_names as _cols
 from npf_screen.sources.endpoint_spec import paged_requests as _pages
 
@@ -23,11 +23,41 @@ __all__ = [
     "CLIST_FIELDS",
     "CLIST_PARAMS",
     "CLIST_URL",
+    "COMPOSITION_KINDS",
     "ENDPOINTS",
+    "SERVICES",
+    "SH_LIST_SYMBOLS",
     "SW_LEVEL1_BY_PREFIX",
+    "SW_STANDARD_SYMBOL",
+    "SZ_LIST_SYMBOL",
     "EndpointSpec",
     "RangeCheck",
+    "Service",
 ]
+
+#: The real services behind the endpoints, keyed by what answers the request (not by brand): a 403
+#: from Eastmoney's quote servers says nothing about its data centre or its F10 pages. Hosts and
+#: answer formats as read in akshare 1.19.5 (the URL and the parser of each endpoint function).
+SERVICES: tuple[Service, ...] = (
+    Service("em-push2", r"(\d+\.)?push2\.eastmoney\.com", "json", "push2.eastmoney.com"),
+    Service("em-datacenter", r"datacenter-web\.eastmoney\.com", "json", "datacenter-web.eastmoney.com"),
+    Service("em-emweb", r"emweb\.securities\.eastmoney\.com", "json", "emweb.securities.eastmoney.com"),
+    Service("sse", r"query\.sse\.com\.cn", "json", "query.sse.com.cn"),
+    Service("szse", r"(www\.)?szse\.cn", "excel", "www.szse.cn"),
+    Service("bse", r"(www\.)?bse\.cn", "jsonp", "www.bse.cn"),
+    Service("sina", r"vip\.stock\.finance\.sina\.com\.cn", "text", "vip.stock.finance.sina.com.cn"),
+    Service("swsresearch", r"(www\.)?swsresearch\.com", "excel", "www.swsresearch.com"),
+    Service("cninfo", r"webapi\.cninfo\.com\.cn", "json", "webapi.cninfo.com.cn"),
+    Service("ths", r"basic\.10jqka\.com\.cn", "html", "basic.10jqka.com.cn"),
+)
+
+#: Arguments naming the lists we read: the SSE main board and STAR market, the SZSE A-share list,
+#: and cninfo's Shenwan classification standard.
+SH_LIST_SYMBOLS: tuple[str, ...] = ("主板A股", "科创板")
+SZ_LIST_SYMBOL = "A股列表"
+SW_STANDARD_SYMBOL = "申银万国行业分类标准"
+#: ``stock_zygc_em`` breakdowns in order of preference: by product, then by industry.
+COMPOSITION_KINDS: tuple[str, ...] = ("按产品分类", "按行业分类")
 
 
 _CODE = r"\d{6}"
@@ -119,7 +149,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "fetch_paginated_data": EndpointSpec(
             function="fetch_paginated_data",
-            host="eastmoney",
+            host="em-push2",
             columns=("index", *CLIST_FIELDS),
             required=CLIST_FIELDS,
             numeric=("f2", "f3", "f9", "f20", "f23"),
@@ -147,7 +177,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_zh_a_spot_em": EndpointSpec(
             function="stock_zh_a_spot_em",
-            host="eastmoney",
+            host="em-push2",
             columns=_EM_SPOT_COLUMNS,
             required=("代码", "名称", "最新价", "市盈率-动态", "市净率", "总市值"),
             numeric=("最新价", "市盈率-动态", "市净率", "总市值"),
@@ -188,7 +218,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_yjbb_em": EndpointSpec(
             function="stock_yjbb_em",
-            host="eastmoney",
+            host="em-datacenter",
             columns=_cols(
                 "序号 股票代码 股票简称 每股收益 营业总收入-营业总收入 营业总收入-同比增长 "
                 "营业总收入-季度环比增长 净利润-净利润 净利润-同比增长 净利润-季度环比增长 "
@@ -225,7 +255,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_zcfz_em": EndpointSpec(
             function="stock_zcfz_em",
-            host="eastmoney",
+            host="em-datacenter",
             columns=_ZCFZ_COLUMNS,
             required=("股票代码", "资产-总资产", "资产负债率"),
             numeric=("资产-总资产", "资产负债率"),
@@ -237,7 +267,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_zcfz_bj_em": EndpointSpec(
             function="stock_zcfz_bj_em",
-            host="eastmoney",
+            host="em-datacenter",
             columns=_ZCFZ_COLUMNS,
             required=("股票代码", "资产-总资产", "资产负债率"),
             numeric=("资产-总资产", "资产负债率"),
@@ -269,7 +299,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_board_industry_name_em": EndpointSpec(
             function="stock_board_industry_name_em",
-            host="eastmoney",
+            host="em-push2",
             columns=_BOARD_NAME_COLUMNS,
             required=("板块名称", "板块代码"),
             ranges=(RangeCheck("板块代码", pattern=r"BK\d{4}"),),
@@ -280,7 +310,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_board_concept_name_em": EndpointSpec(
             function="stock_board_concept_name_em",
-            host="eastmoney",
+            host="em-push2",
             columns=_BOARD_NAME_COLUMNS,
             required=("板块名称", "板块代码"),
             ranges=(RangeCheck("板块代码", pattern=r"BK\d{4}"),),
@@ -323,7 +353,7 @@ ENDPOINTS: Mapping[str, EndpointSpec] = MappingProxyType(
         ),
         "stock_zygc_em": EndpointSpec(
             function="stock_zygc_em",
-            host="eastmoney",
+            host="em-emweb",
             columns=_cols(
                 "股票代码 报告日期 分类类型 主营构成 主营收入 收入比例 主营成本 成本比例 主营利润 "
                 "利润比例 毛利率"

@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from npf_screen.sources.aliases import COMPOSITION_KINDS
 from npf_screen.sources.cleaning import MISSING_TEXT, raw_columns
 from npf_screen.universe.regions import normalize_province
 
@@ -142,7 +143,7 @@ def zygc_composition(frame: pd.DataFrame, code: str) -> pd.DataFrame:
         return _empty_composition()
     latest = max(r[0] for r in rows)
     rows = [r for r in rows if r[0] == latest]
-    for kind in ("按产品分类", "按行业分类"):
+    for kind in COMPOSITION_KINDS:
         chosen = [r for r in rows if r[1] == kind]
         if chosen:
             break

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["EndpointSpec", "RangeCheck", "column_names", "paged_requests"]
+__all__ = ["EndpointSpec", "RangeCheck", "Service", "column_names", "paged_requests"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,30 @@ class RangeCheck:
 
 
 @dataclass(frozen=True)
+class Service:
+    """One real upstream service: the unit of pacing, request counting and refusal bookkeeping.
+
+    Attributes
+    ----------
+    key : str
+        Short name used everywhere else (``em-push2``, ``em-datacenter``, ``sse`` …).
+    hosts : str
+        Regular expression matching the network locations (``host`` or ``host:port``) that belong to
+        it, e.g. push2 and its numbered mirrors, which are one backend.
+    expects : {"json", "excel", "jsonp", "text", "html"}
+        What a good answer looks like; an HTML page where anything but HTML is expected is a block or
+        CAPTCHA page and counts as a refusal.
+    probe_host : str
+        The host name a no-network check resolves and connects to.
+    """
+
+    key: str
+    hosts: str
+    expects: str
+    probe_host: str
+
+
+@dataclass(frozen=True)
 class EndpointSpec:
     """One akshare callable as npf-screen uses it.
 
@@ -39,7 +63,7 @@ class EndpointSpec:
     function : str
         The akshare attribute called on the source object (``stock_yjbb_em``).
     host : str
-        The upstream site, for the one-in-flight lock and ban bookkeeping (``eastmoney``, ``sse`` …).
+        The :class:`Service` key it calls (``em-push2``, ``sse`` …): one call in flight per service.
     columns : tuple of str
         The output columns in akshare's order, per the endpoint reference.
     required : tuple of str

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import socket
 import sys
 import threading
 import warnings
@@ -21,9 +20,9 @@ __all__ = ["RealAkshare", "Silencer", "silence"]
 class RealAkshare:
     """The akshare module plus its Eastmoney pager, imported on first use.
 
-    Also sets ``socket.setdefaulttimeout(120)`` when no default is set (most akshare calls pass no
-    timeout, and a call abandoned by our deadline should still end eventually) and hides the pandas
-    deprecation warnings akshare's own code triggers under pandas 3.
+    Also hides the pandas deprecation warnings akshare's own code triggers under pandas 3. Timeouts
+    are not set here: ``socket.setdefaulttimeout`` does not bound requests made through requests and
+    urllib3; the HTTP guard (:mod:`.transport`) gives every request its own.
     """
 
     def __init__(self) -> None:
@@ -33,8 +32,6 @@ class RealAkshare:
         self._module = akshare
         self.fetch_paginated_data = fetch_paginated_data
         self.__version__ = str(getattr(akshare, "__version__", "unknown"))
-        if socket.getdefaulttimeout() is None:
-            socket.setdefaulttimeout(120.0)
         for category in (DeprecationWarning, FutureWarning):  # pandas deprecations inside akshare's code
             warnings.filterwarnings("ignore", category=category, module=r"akshare(\.|$)")
 

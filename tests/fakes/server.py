@@ -23,22 +23,22 @@ HOSTS: dict[str, str] = {
     "stock_info_sh_name_code": "sse",
     "stock_info_sz_name_code": "szse",
     "stock_info_bj_name_code": "bse",
-    "fetch_paginated_data": "eastmoney",
-    "stock_zh_a_spot_em": "eastmoney",
-    "stock_bj_a_spot_em": "eastmoney",
-    "stock_yjbb_em": "eastmoney",
-    "stock_zcfz_em": "eastmoney",
-    "stock_zcfz_bj_em": "eastmoney",
-    "stock_zygc_em": "eastmoney",
-    "stock_board_industry_name_em": "eastmoney",
-    "stock_board_concept_name_em": "eastmoney",
+    "fetch_paginated_data": "em-push2",
+    "stock_zh_a_spot_em": "em-push2",
+    "stock_bj_a_spot_em": "em-push2",
+    "stock_yjbb_em": "em-datacenter",
+    "stock_zcfz_em": "em-datacenter",
+    "stock_zcfz_bj_em": "em-datacenter",
+    "stock_zygc_em": "em-emweb",
+    "stock_board_industry_name_em": "em-push2",
+    "stock_board_concept_name_em": "em-push2",
     "stock_zh_a_spot": "sina",
     "stock_industry_clf_hist_sw": "swsresearch",
     "stock_industry_category_cninfo": "cninfo",
     "stock_profile_cninfo": "cninfo",
     "stock_zyjs_ths": "ths",
-    "stock_individual_info_em": "eastmoney",
-    "stock_financial_analysis_indicator_em": "eastmoney",
+    "stock_individual_info_em": "em-push2",
+    "stock_financial_analysis_indicator_em": "em-datacenter",
 }
 
 
@@ -92,8 +92,19 @@ class FakeServer:
         self._faults[function].append(Fault(kind, times, self.calls[function] + skip, options))
 
     def ban(self, host: str = "eastmoney", after_requests: int = 0) -> None:
-        """Make ``host`` refuse every call once the fake has served ``after_requests`` requests in total."""
+        """Make ``host`` refuse every call once the fake has served ``after_requests`` requests in total.
+
+        ``host`` is a service key (``em-push2``, ``ths`` …) or ``eastmoney`` for all of Eastmoney's.
+        """
         self._ban[host] = after_requests
+
+    def _banned(self, service: str) -> bool:
+        for host, after in self._ban.items():
+            if (
+                host == service or (host == "eastmoney" and service.startswith("em-"))
+            ) and self.requests >= after:
+                return True
+        return False
 
     def _take_fault(self, function: str) -> Fault | None:
         for fault in self._faults[function]:
@@ -106,7 +117,7 @@ class FakeServer:
         with self._lock:
             self.calls[function] += 1
             host = HOSTS[function]
-            if host in self._ban and self.requests >= self._ban[host]:
+            if self._banned(host):
                 self.requests += 1
                 self.requests_by_function[function] += 1
                 raise refusal()
@@ -124,8 +135,7 @@ class FakeServer:
 
     def _apply(self, fault: Fault, build: Any) -> Any:
         kind, opts = fault.kind, fault.options
-        if kind == "timeout":
-            self.release.wait(opts.get("hold", 5.0))
+        if kind == "timeout":  # what the HTTP guard's read timeout turns a hung request into
             raise requests.exceptions.ReadTimeout("Read timed out. (read timeout=15)")
         if kind == "block":
             Path(opts["signal"]).write_text("blocked")
