@@ -51,7 +51,8 @@ def akshare_verdict(version: str) -> str:
     low, high = (_version_key(b.lstrip("<>=")) for b in AKSHARE_RANGE)
     tested = ", ".join(TESTED_AKSHARE)
     if low <= _version_key(version) < high:
-        return f"inside the pinned range {','.join(AKSHARE_RANGE)} but not tested (tested: {tested}); run doctor --live"
+        pinned = ",".join(AKSHARE_RANGE)
+        return f"inside the pinned range {pinned} but not tested (tested: {tested}); run doctor --live"
     return (
         f"outside the tested range {','.join(AKSHARE_RANGE)} (tested: {tested}); column maps may not "
         "match, run doctor --live before pulling"
