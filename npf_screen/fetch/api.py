@@ -74,7 +74,11 @@ DEFAULT_KEEP = 14
 
 @dataclass
 class PullReport:
-    """What a pull did: the snapshot it wrote or reused, requests made, and what failed."""
+    """What a pull did: the snapshot it wrote or reused, requests made, and what failed.
+
+    ``manifest`` is the manifest of the snapshot returned; ``this_run`` the manifest this run built
+    (the same when a snapshot was written; when the latest was reused or kept, what this run saw).
+    """
 
     snapshot_id: str
     status: str
@@ -84,6 +88,7 @@ class PullReport:
     manifest: dict[str, Any] = field(default_factory=dict)
     universe: pd.DataFrame | None = field(default=None, repr=False)
     failures: list[str] = field(default_factory=list)
+    this_run: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def pull(
@@ -203,7 +208,11 @@ def pull(
         worse = worse_than(store, latest, universe, manifest) if latest else ""
         if worse:
             manifest["failures"].append(f"kept snapshot {latest}: the new universe is worse ({worse})")
-        if latest and (worse or (not refresh and store.manifest(latest).get("inputs") == inputs)):
+        fetched_nothing = all(s["state"] != "fetched" for s in states.values()) and not any(
+            r.get("fetched") for r in stage.values()
+        )
+        unchanged = bool(latest) and store.manifest(latest).get("inputs") == inputs
+        if latest and (worse or (unchanged and (not refresh or fetched_nothing))):
             universe, latest, previous = store.load(latest)
             return PullReport(
                 latest,
@@ -214,6 +223,7 @@ def pull(
                 previous,
                 universe,
                 manifest["failures"],
+                manifest,
             )
         snapshot_id = manifest["snapshot_id"] = store.new_snapshot_id(clock())
         sink.start("snapshot", 3)
@@ -234,6 +244,7 @@ def pull(
         manifest,
         universe,
         manifest["failures"],
+        manifest,
     )
 
 

@@ -110,15 +110,16 @@ class PolitenessPolicy:
     empty_streak_limit: int = 25
 
     @classmethod
-    def impatient(cls) -> PolitenessPolicy:
+    def impatient(cls, **overrides: Any) -> PolitenessPolicy:
         """No waiting at all: for tests and benchmarks against fakes."""
-        return cls(
-            backoff=0.0,
-            min_interval=MappingProxyType({}),
-            default_interval=0.0,
-            burst=MappingProxyType({}),
-            ban_pause=0.0,
-        )
+        options: dict[str, Any] = {
+            "backoff": 0.0,
+            "min_interval": MappingProxyType({}),
+            "default_interval": 0.0,
+            "burst": MappingProxyType({}),
+            "ban_pause": 0.0,
+        }
+        return cls(**{**options, **overrides})
 
 
 def classify_failure(exc: BaseException) -> str:

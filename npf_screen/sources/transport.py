@@ -18,7 +18,8 @@ and while a call runs inside :meth:`HttpGuard.calling` each request
   ``requests.RequestException`` nor ``ValueError``, so akshare's own retry loops do not repeat them;
 - after :attr:`TransportPolicy.refusals_before_block` refusals in a row the service is blocked:
   further requests fail at once without being sent, until :meth:`HttpGuard.allow_probe` lets one
-  through. A refusing service therefore receives at most ``refusals_before_block + 1`` requests per run.
+  through. A refusing service therefore receives at most ``refusals_before_block + 1`` requests per
+  run; one that times out :attr:`TransportPolicy.failures_before_block` times in a row gets no more.
 
 Requests made outside any call (another library in the same process) only get the default timeouts.
 """
@@ -51,6 +52,9 @@ __all__ = [
 ]
 
 _HTML = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<script|<meta|<title)", re.IGNORECASE)
+#: Marks of a verification or rate-limit page where an HTML page is the expected answer (unverified
+#: live: THS's own block page has not been seen; these are the words such pages use).
+_CAPTCHA = re.compile("captcha|滑块|安全验证|验证码|访问过于频繁|访问频率过快", re.IGNORECASE)
 _REFUSAL_STATUS = frozenset({403, 429, 456})
 
 
@@ -98,7 +102,10 @@ class TransportPolicy:
         ``service → (requests, seconds)``: after every ``requests`` requests, rest ``seconds``
         (Eastmoney reportedly bans after a few hundred quick requests; to be tuned live).
     refusals_before_block : int
-        Refused requests in a row after which the service is blocked for the run.
+        Refused requests in a row after which the service is blocked (until a probe is allowed).
+    failures_before_block : int
+        Timeouts or connection failures in a row after which the service counts as not answering:
+        further requests fail at once (transient, not sent) for the rest of the run.
     """
 
     connect_timeout: float = 5.0
@@ -119,6 +126,7 @@ class TransportPolicy:
         default_factory=lambda: {"em-push2": (150, 120.0), "em-emweb": (300, 60.0), "ths": (300, 60.0)}
     )
     refusals_before_block: int = 3
+    failures_before_block: int = 3
 
     @classmethod
     def impatient(cls, **overrides: Any) -> TransportPolicy:
@@ -145,6 +153,8 @@ class _ServiceState:
     failed: int = 0
     not_sent: int = 0
     in_a_row: int = 0
+    failed_in_a_row: int = 0
+    silent: str = ""
     blocked: str = ""
     probes: int = 0
     longest: float = 0.0
@@ -239,7 +249,7 @@ class HttpGuard:
                 "failed": s.failed,
                 "not_sent": s.not_sent,
                 "longest_seconds": round(s.longest, 3),
-                "blocked": bool(s.blocked),
+                "blocked": bool(s.blocked or s.silent),
             }
             for key, s in items
         }
@@ -278,6 +288,13 @@ class HttpGuard:
         """Wait for this service's next slot (paced, bursts rested) or fail fast when blocked."""
         p = self.policy
         with state.lock:
+            if state.silent:
+                state.not_sent += 1
+                raise ServiceUnreachable(
+                    f"{call.label}: request to {service} not sent: {service} stopped answering this run "
+                    f"({state.silent})",
+                    service,
+                )
             if state.blocked and state.probes <= 0:
                 state.not_sent += 1
                 raise RequestRefused(
@@ -304,6 +321,7 @@ class HttpGuard:
     def send(self, call: _Call, session: Any, request: Any, kwargs: dict[str, Any]) -> Any:
         """Send one request for ``call`` (used by the wrapped ``Session.send``)."""
         import requests
+        import urllib3
         from urllib3.util import Timeout
 
         assert _original_send is not None
@@ -329,7 +347,7 @@ class HttpGuard:
         except TransportError as exc:
             self._failed(state, exc)
             raise
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             error = _classify(exc, call.label, service)
             self._failed(state, error)
             raise error from exc
@@ -346,13 +364,25 @@ class HttpGuard:
             self._failed(state, error)
             raise error
         with state.lock:
-            state.in_a_row = 0
+            state.in_a_row = state.failed_in_a_row = 0
             state.blocked = ""
         return response
 
     def _read_body(self, response: Any, ends: float, call: _Call, service: str) -> bytes:
+        """Read the body one socket read at a time (``read1``), so a server trickling bytes cannot
+        keep a request alive: each read waits at most the read timeout, and the limit is checked
+        between reads."""
+        from urllib3.response import BaseHTTPResponse
+
+        raw = response.raw
         chunks = []
-        for chunk in response.iter_content(64 * 1024):
+        while True:
+            if isinstance(raw, BaseHTTPResponse):
+                chunk = raw.read1(64 * 1024, decode_content=True)
+            else:
+                chunk = raw.read(64 * 1024)
+            if not chunk:
+                break
             chunks.append(chunk)
             if self._clock() > ends:
                 response.close()
@@ -363,9 +393,15 @@ class HttpGuard:
         if response.status_code in _REFUSAL_STATUS:
             return f"HTTP {response.status_code}"
         expects = self._expects.get(service, "")
-        body = response._content[:512] if response._content_consumed and response._content else b""
-        if response.status_code == 200 and expects not in ("html", "") and _HTML.match(body):
+        body = response._content[:4096] if response._content_consumed and response._content else b""
+        if response.status_code != 200 or not body:
+            return ""
+        if expects not in ("html", "") and _HTML.match(body):
             return f"an HTML page (a block or CAPTCHA page?) where {expects} was expected"
+        if expects == "html" and _CAPTCHA.search(
+            body.decode("utf-8", "ignore") + body.decode("gb18030", "ignore")
+        ):
+            return "a verification (CAPTCHA) page"
         return ""
 
     def _failed(self, state: _ServiceState, error: TransportError) -> None:
@@ -378,6 +414,9 @@ class HttpGuard:
                     state.probes = 0
             else:
                 state.failed += 1
+                state.failed_in_a_row += 1
+                if state.failed_in_a_row >= self.policy.failures_before_block:
+                    state.silent = str(error).split(": ", 1)[-1][:200]
 
 
 def _classify(exc: Exception, label: str, service: str) -> TransportError:
@@ -385,9 +424,9 @@ def _classify(exc: Exception, label: str, service: str) -> TransportError:
 
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, requests.Timeout | TimeoutError) or "timeout" in type(exc).__name__.lower():
         return RequestTimedOut(f"{label}: {service} timed out ({text[:200]})", service)
-    if isinstance(exc, requests.ConnectionError):
+    if isinstance(exc, requests.ConnectionError | ConnectionError):
         if any(
             t in lowered for t in ("reset", "remotedisconnected", "connection aborted", "forcibly closed")
         ):
