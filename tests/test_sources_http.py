@@ -312,3 +312,28 @@ def test_network_check_passes_when_one_service_answers() -> None:
     assert "szse" not in problems
     with pytest.raises(NoNetworkError):
         check_network(connector=refused_connector, timeout=2.0)
+
+
+def test_requests_are_paced_and_counted_per_real_service() -> None:
+    """push2's numbered mirrors are one service; the data centre is another with its own pace."""
+    import random
+
+    import requests
+
+    now = {"t": 0.0}
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now["t"] += seconds
+
+    policy = TransportPolicy(
+        min_interval={"em-push2": 1.0}, default_interval=0.0, burst={"em-push2": (3, 60.0)}
+    )
+    guard = HttpGuard(policy, sleep=sleep, clock=lambda: now["t"], rng=random.Random(3))
+    with CannedUpstream(MARKET).installed(), guard.calling("akshare.test()", None):
+        for host in ("17.push2", "82.push2", "push2", "datacenter-web", "79.push2"):
+            requests.get(f"https://{host}.eastmoney.com/nothing")
+    counts = guard.counts()
+    assert counts["em-push2"]["sent"] == 4 and counts["em-datacenter"]["sent"] == 1
+    assert len(sleeps) == 3 and all(0.5 <= s <= 1.5 for s in sleeps[:2]) and sleeps[2] >= 60.0  # burst rest

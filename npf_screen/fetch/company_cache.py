@@ -38,6 +38,12 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     )
 
 
+def _stagger(code: str) -> float:
+    """A fixed factor in [0.75, 1.25) per company code."""
+    digits = int(code) if code.isdigit() else sum(map(ord, code))
+    return 0.75 + ((digits * 2654435761) % 1000) / 2000
+
+
 class CompanyCache:
     """A per-company cache (business text, revenue composition), appended in parts and compacted once.
 
@@ -103,7 +109,12 @@ class CompanyCache:
         return current.drop(columns="_part").reindex(columns=self.columns).reset_index(drop=True)
 
     def fresh_codes(self, now: dt.datetime) -> set[str]:
-        """Codes whose entry is still fresh: ok within the dataset's window, failed within a day."""
+        """Codes whose entry is still fresh: ok within the dataset's window, failed within a day.
+
+        The window of an ok entry is staggered per company between 75% and 125% of the dataset's
+        freshness (a fixed fraction from the code), so a market backfilled in one day does not go
+        stale in one day: refreshes spread over weeks.
+        """
         fresh = set()
         for code, (fetched, status) in self._index.items():
             try:
@@ -111,7 +122,7 @@ class CompanyCache:
             except ValueError:
                 continue
             when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-            window = FRESHNESS[self.name] if status == "ok" else FRESHNESS["failed"]
+            window = FRESHNESS[self.name] * _stagger(code) if status == "ok" else FRESHNESS["failed"]
             if now - when < window:
                 fresh.add(code)
         return fresh

@@ -223,7 +223,7 @@ class CannedUpstream:
             return 200, pl.bse_page(market, int(params.get("page", 0))), "text/html"
         if host.endswith("push2.eastmoney.com") and path == "/api/qt/clist/get":
             return 200, pl.clist_page(market, params, self.board_codes), json_type
-        if host == "datacenter-web.eastmoney.com":
+        if host == "datacenter-web.eastmoney.com" and "reportName" in params:
             return 200, pl.datacenter_page(market, params, self.quarters), json_type
         if host == "www.swsresearch.com":
             return 200, pl.sw_file(market), xlsx
