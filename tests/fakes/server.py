@@ -79,6 +79,7 @@ class FakeServer:
     def __init__(self, market: pd.DataFrame, latency: float = 0.0) -> None:
         self.market = market
         self.latency = latency
+        self.sleep = time.sleep  # how latency passes (a virtual clock in the benchmark)
         self.requests = 0
         self.requests_by_function: Counter[str] = Counter()
         self.calls: Counter[str] = Counter()
@@ -128,7 +129,7 @@ class FakeServer:
             self.requests += served
             self.requests_by_function[function] += served
         if self.latency:
-            time.sleep(self.latency * served)
+            self.sleep(self.latency * served)
         if fault is None:
             return build()
         return self._apply(fault, build)
