@@ -285,16 +285,20 @@ def cninfo_profile(row: Mapping[str, Any] | None) -> bytes:
 
 
 # ---------------------------------------------------------------- per company
+def ths_items(products: Sequence[str]) -> dict[str, str]:
+    """The labelled items of a THS main-business page for a company making ``products``."""
+    return {
+        "主营业务": f"{products[0]}及{products[-1]}的研发、生产和销售。",
+        "产品类型": "、".join(products[:2]),
+        "产品名称": " 、".join(products),
+        "经营范围": f"一般项目：{products[0]}制造；技术服务、技术开发；货物进出口。",
+    }
+
+
 def ths_page(row: Mapping[str, Any] | None) -> bytes:
     body = "<div class='m_box'>暂无数据</div>"
     if row is not None and not no_ths_page(row["code"]):
-        p = row["products"]
-        items = {
-            "主营业务": f"{p[0]}及{p[-1]}的研发、生产和销售。",
-            "产品类型": "、".join(p[:2]),
-            "产品名称": " 、".join(p),
-            "经营范围": f"一般项目：{p[0]}制造；技术服务、技术开发；货物进出口。",
-        }
+        items = ths_items(row["products"])
         lis = "".join(f"<li><span>{k}：</span>\n\t<p>{v}</p></li>" for k, v in items.items())
         body = f'<ul class="main_intro_list">{lis}</ul>'
     html = f'<html><head><meta charset="gb2312"><title>主营介绍</title></head><body>{body}</body></html>'
@@ -380,6 +384,7 @@ __all__ = [
     "sse_list",
     "sw_file",
     "szse_list",
+    "ths_items",
     "ths_page",
     "zygc",
 ]

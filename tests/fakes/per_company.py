@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from .payloads import ths_items
 from .server import FakeServer
 
 
@@ -26,13 +27,7 @@ class PerCompanyMixin(FakeServer):
             row = self._company(symbol)
             if int(symbol) % 33 == 0:
                 raise AttributeError("'NoneType' object has no attribute 'find_all'")
-            products = row["products"]
-            content = {
-                "主营业务": f"{products[0]}及{products[-1]}的研发、生产和销售。",
-                "产品类型": "、".join(products[:2]),
-                "产品名称": " 、".join(products),
-                "经营范围": f"一般项目：{products[0]}制造；技术服务、技术开发；货物进出口。",
-            }
+            content = ths_items(row["products"])
             temp_df = pd.DataFrame(list(content.values()), index=list(content)).T
             temp_df.insert(0, "股票代码", symbol)
             return temp_df
