@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from npf_screen.fetch.company_cache import CompanyCache
-from npf_screen.fetch.snapshots import SnapshotStore
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
 COLUMNS = ["code", "main_business"]
@@ -19,7 +18,7 @@ def rows(code: str, text: str) -> pd.DataFrame:
 
 
 def test_each_flush_writes_only_what_came_since_the_last_one(tmp_path: Path) -> None:
-    cache = CompanyCache(SnapshotStore(tmp_path), "texts", COLUMNS)
+    cache = CompanyCache(tmp_path / "companies", "texts", COLUMNS)
     sizes = []
     for i in range(200):
         cache.put(f"{i:06d}", rows(f"{i:06d}", "文本" * 20), NOW)
@@ -31,29 +30,28 @@ def test_each_flush_writes_only_what_came_since_the_last_one(tmp_path: Path) -> 
     assert cache.writes == 16
     cache.compact()
     assert cache.writes == 18 and not (tmp_path / "companies" / "texts.parts").exists()
-    again = CompanyCache(SnapshotStore(tmp_path), "texts", COLUMNS)
+    again = CompanyCache(tmp_path / "companies", "texts", COLUMNS)
     assert len(again.data) == 200 and again.stats()["ok"] == 200
 
 
 def test_parts_of_a_killed_run_are_read_back_in_order(tmp_path: Path) -> None:
-    store = SnapshotStore(tmp_path)
-    first = CompanyCache(store, "texts", COLUMNS)
+    first = CompanyCache(tmp_path / "companies", "texts", COLUMNS)
     first.put("000001", rows("000001", "旧"), NOW)
     first.compact()
-    killed = CompanyCache(store, "texts", COLUMNS)
+    killed = CompanyCache(tmp_path / "companies", "texts", COLUMNS)
     killed.put("000001", rows("000001", "新"), NOW + dt.timedelta(days=1))
     killed.put("000002", None, NOW, status="failed: HTTP 403")
     killed.flush()  # ... and the process dies before compacting
     orphan = tmp_path / "companies" / "texts.parts" / "000099.data.parquet"
     rows("000003", "half written").to_parquet(orphan)  # a data part whose index never came
-    back = CompanyCache(store, "texts", COLUMNS)
+    back = CompanyCache(tmp_path / "companies", "texts", COLUMNS)
     assert back.rows_for(["000001"])["main_business"].tolist() == ["新"]
     assert back.rows_for(["000003"]).empty
     assert dict(zip(back.index["code"], back.index["status"], strict=True))["000002"].startswith("failed")
 
 
 def test_freshness_is_staggered_so_a_backfill_does_not_expire_in_one_day(tmp_path: Path) -> None:
-    cache = CompanyCache(SnapshotStore(tmp_path), "texts", COLUMNS)
+    cache = CompanyCache(tmp_path / "companies", "texts", COLUMNS)
     codes = [f"{i:06d}" for i in range(1000)]
     for code in codes:
         cache.put(code, rows(code, "x"), NOW)

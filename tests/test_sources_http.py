@@ -293,7 +293,7 @@ def test_no_network_with_a_cache_reuses_the_snapshot(good_cache, tmp_path: Path)
 
 
 def test_doctor_live_says_no_network_fast_without_upgrade_advice(monkeypatch, capsys, tmp_path) -> None:
-    from npf_screen.cli import main
+    from npf_screen.cli.main import main
 
     monkeypatch.setenv("NPF_SCREEN_SOURCE", "tests.test_sources_http:offline_source")
     started = time.monotonic()
