@@ -83,6 +83,17 @@ class KeywordGroup:
     terms: tuple[str, ...]
     fields: tuple[str, ...] = DEFAULT_KEYWORD_FIELDS
     label: str = ""
+    #: Sense rule: a hit counts only when one of these words is within ``near_window`` characters.
+    require_near: tuple[str, ...] = ()
+    #: Sense rule: a hit does not count when one of these words is within ``near_window`` characters
+    #: (a word that contains the term, e.g. ``掩膜版制版`` for ``掩膜版``, always overlaps the hit).
+    forbid_near: tuple[str, ...] = ()
+    near_window: int = 12
+
+    @property
+    def has_sense(self) -> bool:
+        """Whether the group carries a sense rule (words required or forbidden near a hit)."""
+        return bool(self.require_near or self.forbid_near)
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,10 @@ class Region:
     terms: tuple[str, ...] = ()
     weight: float = 20.0
     text_fields: tuple[str, ...] = ("main_business", "products", "business_scope")
+    #: A company elsewhere qualifies through text only when a region term lies within this many
+    #: characters of one of the theme's keyword hits in the same field (the text ties the business
+    #: to the region, not just any mention).
+    tie_window: int = 30
 
 
 @dataclass(frozen=True)
@@ -147,12 +162,23 @@ class Theme:
     field_weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_FIELD_WEIGHTS)
     max_per_field: float = 60.0
     min_score: float = 0.0
+    #: Most points a company gets when no keyword is found in its own business text (name, main
+    #: business, products, English summary): labels and scope alone. ``None`` = ``min_score``.
+    unconfirmed_cap: float | None = None
     origin: str = ""
 
     @property
     def n_terms(self) -> int:
         """Number of keyword terms plus mapped industries and concepts."""
         return sum(len(g.terms) for g in self.keywords) + len(self.industries) + len(self.concepts)
+
+    @property
+    def confirm_cap(self) -> float:
+        """The cap on a company's points without text confirmation (see ``unconfirmed_cap``);
+        ``inf`` when the theme has neither ``unconfirmed_cap`` nor a ``min_score``."""
+        if self.unconfirmed_cap is not None:
+            return float(self.unconfirmed_cap)
+        return float(self.min_score) if self.min_score > 0 else float("inf")
 
     def field_weight(self, name: str) -> float:
         """The weight of a field for this theme."""

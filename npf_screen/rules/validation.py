@@ -32,11 +32,11 @@ _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _THEME_KEYS = {
     "id", "name", "line", "rationale", "source", "keywords", "industries", "industry_weight",
     "concepts", "concept_weight", "exclude", "region", "filters", "field_weights", "max_per_field",
-    "min_score",
+    "min_score", "unconfirmed_cap",
 }  # fmt: skip
-_KEYWORD_KEYS = {"weight", "terms", "fields", "label"}
+_KEYWORD_KEYS = {"weight", "terms", "fields", "label", "require_near", "forbid_near", "near_window"}
 _EXCLUDE_KEYS = {"terms", "industries", "fields", "penalty", "veto", "reason"}
-_REGION_KEYS = {"provinces", "cities", "terms", "weight", "text_fields"}
+_REGION_KEYS = {"provinces", "cities", "terms", "weight", "text_fields", "tie_window"}
 _FILTER_KEYS = {"min", "max", "missing"}
 
 
@@ -122,9 +122,26 @@ def _keywords(p: Problems, tid: object, value: Any) -> tuple[KeywordGroup, ...]:
         weight = _weight(p, tid, f"{where}.weight", raw.get("weight"))
         terms = _strings(p, tid, f"{where}.terms", raw.get("terms"), allow_empty=False)
         fields = _fields(p, tid, f"{where}.fields", raw.get("fields"), DEFAULT_KEYWORD_FIELDS)
+        require = _strings(p, tid, f"{where}.require_near", raw.get("require_near"))
+        forbid = _strings(p, tid, f"{where}.forbid_near", raw.get("forbid_near"))
+        window = _window(p, tid, f"{where}.near_window", raw.get("near_window", KeywordGroup.near_window))
+        if "near_window" in raw and not (require or forbid):
+            p.add(tid, f"{where}.near_window", "is set but the group has no require_near/forbid_near words.")
+        both = {normalize_term(w) for w in require} & {normalize_term(w) for w in forbid}
+        if both:
+            p.add(tid, where, f"{sorted(both)[0]!r} is both required and forbidden near the terms; keep one.")
         if weight is not None and terms:
-            groups.append(KeywordGroup(weight, terms, fields, str(raw.get("label", ""))))
+            label = str(raw.get("label", ""))
+            groups.append(KeywordGroup(weight, terms, fields, label, require, forbid, window))
     return tuple(groups)
+
+
+def _window(p: Problems, tid: object, where: str, value: Any) -> int:
+    """A context window in characters: an integer in [0, 200]."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 200:
+        p.add(tid, where, f"{value!r} must be a whole number of characters in [0, 200].")
+        return KeywordGroup.near_window
+    return value
 
 
 def _exclusions(p: Problems, tid: object, value: Any) -> tuple[Exclusion, ...]:
@@ -177,9 +194,10 @@ def _region(p: Problems, tid: object, value: Any) -> Region | None:
     terms = _strings(p, tid, "region.terms", value.get("terms"))
     weight = _weight(p, tid, "region.weight", value.get("weight", Region.weight)) or Region.weight
     text_fields = _fields(p, tid, "region.text_fields", value.get("text_fields"), Region.text_fields)
+    tie = _window(p, tid, "region.tie_window", value.get("tie_window", Region.tie_window))
     if not provinces and not cities:
         p.add(tid, "region", "names no provinces and no cities; a regional theme needs at least one.")
-    return Region(provinces, cities, terms, weight, text_fields)
+    return Region(provinces, cities, terms, weight, text_fields, tie)
 
 
 def _filters(p: Problems, tid: object, value: Any) -> tuple[RangeFilter, ...]:
@@ -282,6 +300,10 @@ def validate_theme(p: Problems, raw: Any, index: int) -> Theme | None:
     if isinstance(min_score, bool) or not isinstance(min_score, int | float) or not 0 <= min_score < 100:
         p.add(tid, "min_score", f"{min_score!r} must be a number in [0, 100).")
         min_score = 0.0
+    cap = raw.get("unconfirmed_cap")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | float) or not 0 <= cap <= 100):
+        p.add(tid, "unconfirmed_cap", f"{cap!r} must be a number in [0, 100].")
+        cap = None
     if tid is None or line not in LINES:
         return None
     return Theme(
@@ -301,5 +323,6 @@ def validate_theme(p: Problems, raw: Any, index: int) -> Theme | None:
         field_weights=_field_weights(p, tid, raw.get("field_weights")),
         max_per_field=numbers["max_per_field"] or Theme.max_per_field,
         min_score=float(min_score),
+        unconfirmed_cap=None if cap is None else float(cap),
         origin=p.origin,
     )

@@ -50,6 +50,7 @@ class Note(IntEnum):
     FIELD_CAP = 2
     SCORE_CAP = 3
     NAMES_REGION = 4
+    UNCONFIRMED = 5
 
 
 #: The text of each fixed :class:`Note`, in code order.
@@ -58,5 +59,7 @@ FIXED_NOTES: tuple[str, ...] = (
     "term already counted in a better field",
     "field cap reached",
     "score cap 100 reached",
-    "company elsewhere; its text names the region",
+    "company elsewhere; its text ties the theme's business to the region",
+    "unconfirmed: no theme term in the company's own text (name, main business, products, summary); "
+    "labels and scope alone are capped",
 )

@@ -8,6 +8,7 @@ Rust, via ``ahocorasick_rs``) and reports the first occurrence of every term per
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -26,9 +27,11 @@ from npf_screen.screening.codes import LabelKind
 from npf_screen.universe.schema import INDUSTRY_COLUMNS
 
 __all__ = [
+    "POSITIONED_FIELDS",
     "CompiledRules",
     "JoinTable",
     "PreparedTexts",
+    "SenseRule",
     "StringTable",
     "company_labels",
     "compile_rules",
@@ -37,6 +40,7 @@ __all__ = [
     "label_hits",
     "normalize_label",
     "prepare_texts",
+    "sense_ok",
 ]
 
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
@@ -45,6 +49,10 @@ _LABEL_SPLIT = re.compile(r"[,，;；|]")
 # Industry and concept labels live in separate namespaces: an industry rule never matches a concept.
 _INDUSTRY, _CONCEPT = "industry:", "concept:"
 _SEPARATOR = "\x00"
+#: Fields whose texts are lists of businesses/products: a hit's list position is recorded.
+POSITIONED_FIELDS: tuple[str, ...] = ("main_business", "products", "business_scope")
+_LIST_MARKS = "、,，;；。/"
+_MARK_CODES = np.array([ord(c) for c in _LIST_MARKS], dtype=np.uint32)
 _ASCII_ALNUM = np.zeros(128, dtype=bool)
 for _c in "abcdefghijklmnopqrstuvwxyz0123456789":
     _ASCII_ALNUM[ord(_c)] = True
@@ -113,6 +121,50 @@ class JoinTable:
         return left, {n: v[right] for n, v in self.columns.items()}
 
 
+@dataclass(frozen=True)
+class SenseRule:
+    """Words required (any one) or forbidden (none) within ``window`` characters of a hit, folded."""
+
+    require: tuple[str, ...]
+    forbid: tuple[str, ...]
+    window: int
+
+    def describe(self) -> str:
+        """Human text of the rule, e.g. ``needs 机器人/伺服 nearby; not with 风电``."""
+        parts = []
+        if self.require:
+            parts.append("needs " + "/".join(self.require) + " nearby")
+        if self.forbid:
+            parts.append("not with " + "/".join(self.forbid))
+        return "; ".join(parts)
+
+
+def sense_ok(text: str, term: str, rule: SenseRule) -> bool:
+    """Whether some occurrence of ``term`` in ``text`` (both folded) passes the sense rule: a word
+    is *near* an occurrence when it overlaps the occurrence or the ``window`` characters either side
+    (so a longer word containing the term, ``掩膜版制版`` around ``掩膜版``, is always near).
+
+    Examples
+    --------
+    >>> rule = SenseRule(require=(), forbid=("掩膜版制版",), window=0)
+    >>> sense_ok("掩膜版制版设备", "掩膜版", rule), sense_ok("掩膜版制版设备；石英掩膜版", "掩膜版", rule)
+    (False, True)
+    """
+
+    def near(word: str, start: int, end: int) -> bool:
+        return word in text[max(0, start - rule.window - len(word) + 1) : end + rule.window + len(word) - 1]
+
+    start = text.find(term)
+    while start >= 0:
+        end = start + len(term)
+        if not any(near(w, start, end) for w in rule.forbid) and (
+            not rule.require or any(near(w, start, end) for w in rule.require)
+        ):
+            return True
+        start = text.find(term, start + 1)
+    return False
+
+
 def hit_key(term: np.ndarray, field: np.ndarray) -> np.ndarray:
     """The join key of a (term, field) hit."""
     return term * len(FIELDS) + field
@@ -129,7 +181,7 @@ class CompiledRules:
     matcher: ahocorasick_rs.AhoCorasick | None
     bound_left: np.ndarray  # per keyword term: its first character is ASCII alphanumeric
     bound_right: np.ndarray
-    keyword_rows: JoinTable  # by (term, field): theme, raw, group
+    keyword_rows: JoinTable  # by (term, field): theme, raw, group, sense (index into ``senses``)
     exclusion_rows: JoinTable  # by (term, field): theme, exclusion, penalty, veto, reason (code)
     region_rows: JoinTable  # by (term, field): theme
     label_rows: JoinTable  # by label key: kind (LabelKind), theme, raw, exclusion, …
@@ -137,6 +189,8 @@ class CompiledRules:
     strings: StringTable  # group labels and exclusion reasons
     max_per_field: np.ndarray  # per theme
     min_score: np.ndarray  # per theme
+    confirm_cap: np.ndarray  # per theme: most points without a keyword in the company's own text
+    senses: tuple[SenseRule | None, ...] = (None,)  # sense rules of keyword groups; 0 = none
 
 
 _CACHE: weakref.WeakKeyDictionary[ThemeSet, CompiledRules] = weakref.WeakKeyDictionary()
@@ -161,14 +215,25 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         return term_ids.setdefault(key, len(term_ids))
 
     keyword, exclusion, region, labels = [], [], [], []
+    senses: list[SenseRule | None] = [None]
     n_exclusions = 0
     for t_idx, theme in enumerate(themes):
         for group in theme.keywords:
             group_code = strings.code(group.label)
+            sense = 0
+            if group.has_sense:
+                sense = len(senses)
+                senses.append(
+                    SenseRule(
+                        tuple(normalize_term(w) for w in group.require_near),
+                        tuple(normalize_term(w) for w in group.forbid_near),
+                        group.near_window,
+                    )
+                )
             for term in group.terms:
                 for field in group.fields:
                     raw = group.weight * theme.field_weight(field)
-                    keyword.append((tid(term), FIELD_INDEX[field], t_idx, raw, group_code))
+                    keyword.append((tid(term), FIELD_INDEX[field], t_idx, raw, group_code, sense))
         for label in theme.industries:
             key = _INDUSTRY + normalize_label(label)
             labels.append((key, LabelKind.INDUSTRY, t_idx, theme.industry_weight, -1, 0.0, 0))
@@ -204,7 +269,7 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         matcher=ahocorasick_rs.AhoCorasick(keyword_terms) if keyword_terms else None,
         bound_left=np.array([_is_alnum(t[0]) for t in keyword_terms], dtype=bool),
         bound_right=np.array([_is_alnum(t[-1]) for t in keyword_terms], dtype=bool),
-        keyword_rows=JoinTable.build(keyword, ["term", "field", "theme", "raw", "group"], _by_hit),
+        keyword_rows=JoinTable.build(keyword, ["term", "field", "theme", "raw", "group", "sense"], _by_hit),
         exclusion_rows=JoinTable.build(
             exclusion, ["term", "field", "theme", "exclusion", "penalty", "veto", "reason"], _by_hit
         ),
@@ -218,6 +283,8 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         strings=strings,
         max_per_field=np.array([t.max_per_field for t in themes], dtype="float64"),
         min_score=np.array([t.min_score for t in themes], dtype="float64"),
+        confirm_cap=np.array([t.confirm_cap for t in themes], dtype="float64"),
+        senses=tuple(senses),
     )
     _CACHE[themes] = compiled
     return compiled
@@ -241,6 +308,22 @@ class PreparedTexts:
     label_company: np.ndarray  # company of each (company, label) pair
     label_code: np.ndarray  # index into ``label_values`` of each pair
     label_values: list[str]  # distinct "industry:<label>" / "concept:<label>" keys
+    #: per positioned field: the running count of list marks (、，；。/) up to each character of
+    #: ``folded``, so a hit's list position is ``marks[offset + start] - marks[offset]``
+    marks: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    def list_position(self, field: str, company: np.ndarray, start: np.ndarray) -> np.ndarray:
+        """How many list marks precede each hit in its company's text (0 = the head item)."""
+        marks = self.marks.get(field)
+        if marks is None or not len(company):
+            return np.zeros(len(company), dtype="int64")
+        base = self.offsets[field][company]
+        return (marks[base + start] - marks[base]).astype("int64")
+
+    def text_of(self, field: str, company: int) -> str:
+        """One company's folded text of ``field``."""
+        lo, hi = self.offsets[field][company], self.offsets[field][company + 1] - 1
+        return self.folded[field][lo:hi]
 
 
 def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
@@ -291,7 +374,12 @@ def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
         folded[field], display[field], offsets[field] = lower, parts, starts
     label_company, label_key = company_labels(universe)
     label_code, label_values = pd.factorize(label_key)
-    return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values))
+    marks = {}
+    for field in POSITIONED_FIELDS:
+        codes = np.frombuffer(folded[field].encode("utf-32-le"), dtype=np.uint32)
+        is_mark = np.isin(codes, _MARK_CODES)
+        marks[field] = np.r_[0, np.cumsum(is_mark)].astype("int32")
+    return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values), marks)
 
 
 def label_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:

@@ -19,6 +19,13 @@ import pandas as pd
 
 from npf_screen.rules.model import FIELDS, ThemeSet
 from npf_screen.screening.codes import FIXED_NOTES, EvidenceKind, LabelKind, Note
+from npf_screen.screening.centrality import (
+    CONFIRM_SHARE,
+    confirmed_pairs,
+    position_notes,
+    sense_mask,
+    tied_to_business,
+)
 from npf_screen.screening.matching import (
     FIELD_INDEX,
     CompiledRules,
@@ -110,7 +117,8 @@ class _Scorer:
     """One screen's scoring state: the hits, the pair keys and the interned strings."""
 
     def __init__(self, themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame):
-        self.themes, self.rules, self.universe = themes, rules, universe
+        self.themes, self.rules, self.universe, self.texts = themes, rules, universe, texts
+        self.themes_list = list(themes)
         self.n_themes = len(rules.theme_ids)
         self.notes, self.words = StringTable(FIXED_NOTES), StringTable()
         labelled = label_hits(rules, texts)
@@ -124,15 +132,27 @@ class _Scorer:
     def positive(self, hits: dict[str, np.ndarray]) -> Rows:
         rules = self.rules
         left, kw = rules.keyword_rows.join(hits["key"])
+        company, field, term = hits["company"][left], hits["field"][left], hits["term"][left]
+        start = hits["start"][left]
+        # centrality: a term far down a list counts less; a hit in another sense counts nothing
+        factor, item = position_notes(self.texts, company, field, start)
+        in_sense = sense_mask(rules, self.texts, company, field, term, kw["sense"])
+        notes = np.zeros(len(left), dtype="int64")
+        for i in np.flatnonzero(factor < 1):
+            notes[i] = self.notes.code(f"list item {item[i] + 1} of its text: x{factor[i]:g}")
+        for i in np.flatnonzero(~in_sense):
+            sense = rules.senses[int(kw["sense"][i])]
+            notes[i] = self.notes.code(f"other sense: {sense.describe() if sense else ''}")
         keyword = _rows(
-            company=hits["company"][left],
+            company=company,
             theme=kw["theme"],
-            field=hits["field"][left],
-            term=hits["term"][left],
-            start=hits["start"][left],
+            field=field,
+            term=term,
+            start=start,
             kind=KEYWORD,
             group=kw["group"],
-            raw=kw["raw"],
+            raw=np.where(in_sense, kw["raw"] * factor, 0.0),
+            note=notes,
         )
         left, lb = rules.label_rows.join(self.label_term)
         keep = lb["kind"] != LabelKind.EXCLUSION
@@ -152,7 +172,7 @@ class _Scorer:
         pair = self.pair(rows)
         repeated = np.r_[False, (pair[1:] == pair[:-1]) & (rows["term"][1:] == rows["term"][:-1])]
         rows["points"] = np.where(repeated, 0.0, rows["raw"])
-        rows["note"] = np.where(repeated, Note.BETTER_FIELD, Note.NONE)
+        rows["note"] = np.where(repeated & (rows["raw"] > 0), Note.BETTER_FIELD, rows["note"])
         # 2. one field gives at most max_per_field points
         rows = _take(rows, np.lexsort((-rows["points"], rows["field"], pair)))
         pair = self.pair(rows)
@@ -166,7 +186,7 @@ class _Scorer:
         return rows
 
     # 5. regional themes: bonus in the region, through text naming it, or a gate ----------------
-    def region(self, hits: dict[str, np.ndarray], pairs: np.ndarray) -> Rows:
+    def region(self, hits: dict[str, np.ndarray], pairs: np.ndarray, positive: Rows) -> Rows:
         regional = {i: t.region for i, t in enumerate(self.themes) if t.region is not None}
         pairs = pairs[np.isin(pairs % self.n_themes, list(regional))]
         if not len(pairs):
@@ -206,11 +226,13 @@ class _Scorer:
                 dtype="int64",
             ),
         )
+        outside = pairs[~located]
         left, rg = self.rules.region_rows.join(hits["key"])
         named_pair = hits["company"][left] * self.n_themes + rg["theme"]
+        tied = self._tied(hits, left, named_pair, np.isin(named_pair, outside), positive)
+        left, named_pair = left[tied], named_pair[tied]
         first = _first_per((hits["start"][left], named_pair))
         named_pair, named_hit = named_pair[first], left[first]
-        outside = pairs[~located]
         at = np.minimum(np.searchsorted(named_pair, outside), max(len(named_pair) - 1, 0))
         by_text = (named_pair[at] == outside) if len(named_pair) else np.zeros(len(outside), dtype=bool)
         hit = named_hit[at[by_text]]
@@ -228,7 +250,10 @@ class _Scorer:
         )
         gated = outside[~by_text] // self.n_themes
         gate_notes = np.array(
-            [self.notes.code(f"outside the region (located in {h}); no text names it") for h in home],
+            [
+                self.notes.code(f"outside the region (located in {h}); no text ties the business to it")
+                for h in home
+            ],
             dtype="int64",
         )
         gate_rows = _rows(
@@ -240,6 +265,33 @@ class _Scorer:
             note=gate_notes[province_code[gated]],
         )
         return _concat([inside_rows, text_rows, gate_rows])
+
+    def _tied(
+        self,
+        hits: dict[str, np.ndarray],
+        left: np.ndarray,
+        named_pair: np.ndarray,
+        wanted: np.ndarray,
+        positive: Rows,
+    ) -> np.ndarray:
+        """Which region-term hits (``left``, of pairs ``named_pair``) lie near the theme's own keyword
+        hits in the same text; only the ``wanted`` ones are checked, the others are False."""
+        scoring = (positive["kind"] == KEYWORD) & (positive["raw"] > 0)
+        found: dict[tuple[int, int], list[str]] = {}
+        key = self.pair(positive)[scoring] * len(FIELDS) + positive["field"][scoring]
+        for k, t in zip(key.tolist(), positive["term"][scoring].tolist(), strict=True):
+            found.setdefault(k, []).append(self.rules.terms[t])
+        tied = np.zeros(len(left), dtype=bool)
+        for i in np.flatnonzero(wanted):
+            hit, pair = left[i], named_pair[i]
+            field = int(hits["field"][hit])
+            terms = found.get(int(pair) * len(FIELDS) + field)
+            region = self.themes_list[int(pair % self.n_themes)].region
+            if terms and region is not None:
+                word = [self.rules.terms[int(hits["term"][hit])]]
+                company = int(hits["company"][hit])
+                tied[i] = tied_to_business(self.texts, company, field, word, terms, region.tie_window)
+        return tied
 
     # 7. filters, vetoes and penalties ---------------------------------------------------------
     def filters(self, live: np.ndarray) -> Rows:
@@ -334,14 +386,29 @@ def score_pairs(
     hit["key"] = hit_key(hit["term"], hit["field"])  # the join key of every rule table, computed once
     positive = scorer.positive(hit)
     pair_keys, before = _sums(scorer.pair(positive), positive["points"])  # rows are sorted by pair
-    region = scorer.region(hit, pair_keys[before > 0])
+    region = scorer.region(hit, pair_keys[before > 0], positive)
     is_gate = region["kind"] == GATE
     positive = _concat([positive, _take(region, np.flatnonzero(~is_gate))])
-    # 6. the positive total is capped at 100, best rows first
+    # 6. the positive total is capped at 100, best rows first; without a theme term in the
+    # company's own text (labels and scope alone) at the theme's unconfirmed cap
     positive = _take(positive, np.lexsort((-positive["points"], scorer.pair(positive))))
-    support_keys, support = _sums(scorer.pair(positive), positive["points"])
-    capped = _capped(positive["points"], scorer.pair(positive), MAX_SCORE)
-    positive["note"] = np.where(capped < positive["points"], Note.SCORE_CAP, positive["note"])
+    pair = scorer.pair(positive)
+    needed = CONFIRM_SHARE * rules.min_score[positive["theme"]]
+    confirmed = confirmed_pairs(
+        pair, positive["field"], positive["kind"] == KEYWORD, positive["points"], needed
+    )
+    unconfirmed = ~np.isin(pair, confirmed)
+    cap = np.where(unconfirmed, np.minimum(rules.confirm_cap[positive["theme"]], MAX_SCORE), MAX_SCORE)
+    # support orders ties of score: an unconfirmed company's support is its capped total, never more
+    support_keys, support = _sums(pair, positive["points"])
+    if len(pair):
+        first = _starts(pair)
+        support = np.where(unconfirmed[first], np.minimum(support, cap[first]), support)
+    capped = _capped(positive["points"], pair, cap)
+    cut = capped < positive["points"]
+    positive["note"] = np.where(
+        cut, np.where(unconfirmed & (cap < MAX_SCORE), Note.UNCONFIRMED, Note.SCORE_CAP), positive["note"]
+    )
     positive["points"] = capped
     pair_keys, totals = _sums(scorer.pair(positive), positive["points"])
     live, live_total = pair_keys[totals > 0], totals[totals > 0]

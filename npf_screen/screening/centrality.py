@@ -1,0 +1,136 @@
+"""How central a theme is to a company's business: the factors the score applies to keyword hits.
+
+Three signals, each visible as a note on the evidence row it changes (so the rows still add up to
+the score), all documented in ``seeds/README.md`` ("Centrality"):
+
+- **list position**: in the list-like texts (main business, products, business scope) a term among
+  the first items of its text is the company's business; the same term as item 12 of a list of
+  twenty is a side line. Points are multiplied by :func:`position_factor`.
+- **sense rules**: a keyword group may require or forbid context words near a hit
+  (:class:`~npf_screen.screening.matching.SenseRule`); a hit in another sense earns 0 points.
+- **confirmation**: a company whose own business text (name, main business, products, English
+  summary) names none of the theme's terms is known only through labels and business scope; its
+  points are capped at the theme's ``unconfirmed_cap`` (default ``min_score``), so it is at most a
+  low-ranked candidate.
+
+Region ties (a company elsewhere qualifies for a regional theme only when its text ties the
+theme's business to the region) live here too: :func:`tied_to_business`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from npf_screen.rules.model import FIELDS
+from npf_screen.screening.matching import POSITIONED_FIELDS, CompiledRules, PreparedTexts, sense_ok
+
+__all__ = [
+    "CONFIRMING_FIELDS",
+    "CONFIRM_SHARE",
+    "HEAD_ITEMS",
+    "confirmed_pairs",
+    "position_factor",
+    "position_notes",
+    "sense_mask",
+    "tied_to_business",
+]
+
+#: Fields whose keyword hits confirm that the theme is the company's own business.
+CONFIRMING_FIELDS: tuple[str, ...] = ("name", "main_business", "products", "summary_en")
+#: Text confirms a theme when its keyword points in :data:`CONFIRMING_FIELDS` reach this share of
+#: the theme's ``min_score`` (a generic context word alone does not confirm).
+CONFIRM_SHARE = 0.5
+#: A term among the first ``HEAD_ITEMS`` items of a list-like text counts in full.
+HEAD_ITEMS = 3
+#: (first item index, factor): items from the index on are multiplied by the factor.
+_STEPS: tuple[tuple[int, float], ...] = ((HEAD_ITEMS, 0.8), (8, 0.6))
+_POSITIONED = np.array([f in POSITIONED_FIELDS for f in FIELDS], dtype=bool)
+_CONFIRMING = np.array([f in CONFIRMING_FIELDS for f in FIELDS], dtype=bool)
+
+
+def position_factor(item: np.ndarray) -> np.ndarray:
+    """Points factor for a hit that is list item ``item`` (0-based) of its text.
+
+    Examples
+    --------
+    >>> position_factor(np.array([0, 2, 3, 7, 8, 30])).tolist()
+    [1.0, 1.0, 0.8, 0.8, 0.6, 0.6]
+    """
+    factor = np.ones(len(item))
+    for first, value in _STEPS:
+        factor = np.where(item >= first, value, factor)
+    return factor
+
+
+def position_notes(texts: PreparedTexts, company: np.ndarray, field: np.ndarray, start: np.ndarray) -> tuple:
+    """(factor, item) per keyword hit: factor 1 outside the positioned fields and for head items."""
+    factor = np.ones(len(company))
+    item = np.zeros(len(company), dtype="int64")
+    for name in POSITIONED_FIELDS:
+        at = np.flatnonzero(field == FIELDS.index(name))
+        if len(at):
+            item[at] = texts.list_position(name, company[at], start[at])
+            factor[at] = position_factor(item[at])
+    return factor, item
+
+
+def sense_mask(
+    rules: CompiledRules,
+    texts: PreparedTexts,
+    company: np.ndarray,
+    field: np.ndarray,
+    term: np.ndarray,
+    sense: np.ndarray,
+) -> np.ndarray:
+    """True for keyword hits whose group's sense rule (if any) the text satisfies."""
+    ok = np.ones(len(company), dtype=bool)
+    for i in np.flatnonzero(sense > 0):
+        rule = rules.senses[int(sense[i])]
+        if rule is None:
+            continue
+        text = texts.text_of(FIELDS[int(field[i])], int(company[i]))
+        ok[i] = sense_ok(text, rules.terms[int(term[i])], rule)
+    return ok
+
+
+def confirmed_pairs(
+    pair: np.ndarray, field: np.ndarray, keyword: np.ndarray, points: np.ndarray, needed: np.ndarray
+) -> np.ndarray:
+    """The distinct pair keys whose keyword points in confirming fields reach ``needed`` (per row:
+    :data:`CONFIRM_SHARE` of the theme's ``min_score``) and are above 0."""
+    in_text = np.zeros(len(field), dtype=bool)
+    inside = field < len(FIELDS)
+    in_text[inside] = _CONFIRMING[field[inside]]
+    use = keyword & (points > 0) & in_text
+    keys, first = np.unique(pair[use], return_index=True)
+    sums = np.zeros(len(keys))
+    np.add.at(sums, np.searchsorted(keys, pair[use]), points[use])
+    return keys[sums >= needed[use][first]]
+
+
+def tied_to_business(
+    texts: PreparedTexts,
+    company: int,
+    field: int,
+    region_terms: list[str],
+    theme_terms: list[str],
+    window: int,
+) -> bool:
+    """Whether a region term lies within ``window`` characters of a theme term in one text."""
+    text = texts.text_of(FIELDS[field], company)
+    spots = []
+    for word in theme_terms:
+        at = text.find(word)
+        while at >= 0:
+            spots.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    if not spots:
+        return False
+    for word in region_terms:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if any(at - window < s_end and s_start < end + window for s_start, s_end in spots):
+                return True
+            at = text.find(word, at + 1)
+    return False
