@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from npf_screen.rules.model import FIELDS, ThemeSet
-from npf_screen.screening.codes import FIXED_NOTES, EvidenceKind, LabelKind, Note
 from npf_screen.screening.centrality import (
     CONFIRM_SHARE,
     confirmed_pairs,
@@ -26,6 +25,7 @@ from npf_screen.screening.centrality import (
     sense_mask,
     tied_to_business,
 )
+from npf_screen.screening.codes import FIXED_NOTES, EvidenceKind, LabelKind, Note
 from npf_screen.screening.matching import (
     FIELD_INDEX,
     CompiledRules,
