@@ -19,6 +19,8 @@ theme's business to the region) live here too: :func:`tied_to_business`.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from npf_screen.rules.model import FIELDS
@@ -44,6 +46,7 @@ CONFIRM_SHARE = 0.5
 HEAD_ITEMS = 3
 #: (first item index, factor): items from the index on are multiplied by the factor.
 _STEPS: tuple[tuple[int, float], ...] = ((HEAD_ITEMS, 0.8), (8, 0.6))
+_SENTENCE_END = re.compile(r"[。;；!！?？]")
 _POSITIONED = np.array([f in POSITIONED_FIELDS for f in FIELDS], dtype=bool)
 _CONFIRMING = np.array([f in CONFIRMING_FIELDS for f in FIELDS], dtype=bool)
 
@@ -116,7 +119,8 @@ def tied_to_business(
     theme_terms: list[str],
     window: int,
 ) -> bool:
-    """Whether a region term lies within ``window`` characters of a theme term in one text."""
+    """Whether a region term lies within ``window`` characters of a theme term in one text, in the
+    same sentence (no 。；! ? between them)."""
     text = texts.text_of(FIELDS[field], company)
     spots = []
     for word in theme_terms:
@@ -130,7 +134,9 @@ def tied_to_business(
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
-            if any(at - window < s_end and s_start < end + window for s_start, s_end in spots):
-                return True
+            for s_start, s_end in spots:
+                between = text[min(end, s_end) : max(at, s_start)]
+                if len(between) <= window and not _SENTENCE_END.search(between):
+                    return True
             at = text.find(word, at + 1)
     return False

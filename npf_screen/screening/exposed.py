@@ -69,4 +69,10 @@ def attach_exposure(
     candidates = result.candidates.merge(
         scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left"
     )
+    # a share of revenue from the theme's products ranks above any text evidence
+    order = {t: i for i, t in enumerate(result.themes.ids)}
+    candidates = candidates.assign(_t=candidates["theme"].map(order), _e=candidates["exposure"].fillna(0.0))
+    candidates = candidates.sort_values(["_t", "_e", "rank"], ascending=[True, False, True], kind="stable")
+    candidates["rank"] = candidates.groupby("_t").cumcount() + 1
+    candidates = candidates.drop(columns=["_t", "_e"]).reset_index(drop=True)
     return ExposedTables(scores, candidates, evidence, exposure)

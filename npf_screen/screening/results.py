@@ -91,14 +91,21 @@ class ScreenResult(HtmlRepr):
     # ----------------------------------------------------------------- tables
     @cached_property
     def _ranked(self) -> pd.DataFrame:
-        """The numeric score table sorted by theme, qualified first, score desc, then support desc (the
-        evidence before the 100 cap, so that of two companies at 100 the better-evidenced comes first),
-        then code; with ranks."""
+        """The numeric score table sorted by theme, qualified first, revenue exposure desc (when a
+        revenue composition was given: a share of revenue from the theme's products ranks above any
+        text evidence), score desc, then support desc (the evidence before the 100 cap, so that of two
+        companies at 100 the better-evidenced comes first), then code; with ranks."""
         s = self._scores
         company, theme = s["company"].to_numpy(), s["theme"].to_numpy()
         qualified = s["qualified"].to_numpy()
         support = s["support"].to_numpy()
-        order = np.lexsort((self._code_rank[company], -support, -s["score"].to_numpy(), ~qualified, theme))
+        share = np.zeros(len(s))
+        if self.exposure is not None and len(self.exposure.table):
+            known = self.exposure.table.set_index(["code", "theme"])["exposure"]
+            index = pd.MultiIndex.from_arrays([self._codes[company], self._theme_ids[theme]])
+            share = known.reindex(index).fillna(0.0).to_numpy(dtype="float64")
+        keys = (self._code_rank[company], -support, -s["score"].to_numpy(), -share, ~qualified, theme)
+        order = np.lexsort(keys)
         ranked = s.iloc[order].reset_index(drop=True)
         theme = ranked["theme"].to_numpy()
         first = np.r_[0, np.flatnonzero(theme[1:] != theme[:-1]) + 1]
