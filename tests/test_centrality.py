@@ -42,7 +42,7 @@ terms = ["量子密钥分发", "量子计算机"]
 
 
 def test_a_concept_tag_alone_is_at_most_a_bottom_candidate(tmp_path: Path) -> None:
-    """Class "a concept tag alone qualifies": the tag makes a low-ranked candidate, never more."""
+    """Class "a concept tag alone qualifies": weighted at min_score, the tag makes a bottom candidate."""
     data = universe(
         [
             {
@@ -251,15 +251,15 @@ def test_a_side_line_far_down_a_list_counts_less_than_a_main_business(tmp_path: 
             {
                 "code": "000003",
                 "name": "综合丙",
-                "main_business": "钢帘线、胶管、输送带、密封件、轮毂、内胎、外胎、胎圈、炭黑、航空轮胎",
+                "main_business": "钢帘线、胶管、输送带、密封件、轮毂、内胎、外胎、胎圈、炭黑、垫带、航空轮胎",
             },
         ]
     )
     result = screen(data, _themes(tmp_path, LIST_THEME))
     scores = result.scores.set_index("code")["score"].to_dict()
-    assert scores == {"000001": 24.0, "000002": 30.0, "000003": 18.0}  # item 6: x0.8; head: x1; item 10: x0.6
+    assert scores == {"000001": 27.0, "000002": 30.0, "000003": 24.0}  # item 6: x0.9; head: x1; item 11: x0.8
     notes = result.evidence.set_index("code")["note"]
-    assert notes["000001"] == "list item 6 of its text: x0.8"
+    assert notes["000001"] == "list item 6 of its text: x0.9"
     _sums_match(result)
 
 
@@ -268,7 +268,7 @@ def test_revenue_share_ranks_above_everything_when_present(tmp_path: Path) -> No
     data = universe(
         [
             {"code": "000001", "name": "航胎甲", "main_business": "航空轮胎的研发、生产和销售"},
-            {"code": "000002", "name": "综合乙", "main_business": "卡车轮胎、农用轮胎、工程轮胎、航空轮胎"},
+            {"code": "000002", "name": "综合乙", "main_business": "卡车轮胎、农用轮胎、工程轮胎、内胎、外胎、航空轮胎"},
         ]
     )
     mix = pd.DataFrame(

@@ -5,13 +5,16 @@ the score), all documented in ``seeds/README.md`` ("Centrality"):
 
 - **list position**: in the list-like texts (main business, products, business scope) a term among
   the first items of its text is the company's business; the same term as item 12 of a list of
-  twenty is a side line. Points are multiplied by :func:`position_factor`.
+  twenty is a side line. Points are multiplied by :func:`position_factor` (x0.9 from item 6, x0.8
+  from item 11), never below what the hit had up to ``min_score`` (:func:`listed_points`: a term
+  that alone made a company a candidate still does).
 - **sense rules**: a keyword group may require or forbid context words near a hit
   (:class:`~npf_screen.screening.matching.SenseRule`); a hit in another sense earns 0 points.
 - **confirmation**: a company whose own business text (name, main business, products, English
-  summary) names none of the theme's terms is known only through labels and business scope; its
-  points are capped at the theme's ``unconfirmed_cap`` (default ``min_score``), so it is at most a
-  low-ranked candidate.
+  summary) gives the theme less than :data:`CONFIRM_SHARE` of ``min_score`` is unconfirmed. When
+  its points lean on business scope, its final score is capped at the theme's ``unconfirmed_cap``
+  (default ``min_score``): at most a low-ranked candidate. A theme that sets ``unconfirmed_cap``
+  caps labels alone too (below ``min_score``: a tag alone is not a candidate).
 
 Region ties (a company elsewhere qualifies for a regional theme only when its text ties the
 theme's business to the region) live here too: :func:`tied_to_business`.
@@ -31,6 +34,7 @@ __all__ = [
     "CONFIRM_SHARE",
     "HEAD_ITEMS",
     "confirmed_pairs",
+    "listed_points",
     "position_factor",
     "position_notes",
     "sense_mask",
@@ -43,9 +47,9 @@ CONFIRMING_FIELDS: tuple[str, ...] = ("name", "main_business", "products", "summ
 #: the theme's ``min_score`` (a generic context word alone does not confirm).
 CONFIRM_SHARE = 0.5
 #: A term among the first ``HEAD_ITEMS`` items of a list-like text counts in full.
-HEAD_ITEMS = 3
+HEAD_ITEMS = 5
 #: (first item index, factor): items from the index on are multiplied by the factor.
-_STEPS: tuple[tuple[int, float], ...] = ((HEAD_ITEMS, 0.8), (8, 0.6))
+_STEPS: tuple[tuple[int, float], ...] = ((HEAD_ITEMS, 0.9), (10, 0.8))
 _SENTENCE_END = re.compile(r"[。;；!！?？]")
 _POSITIONED = np.array([f in POSITIONED_FIELDS for f in FIELDS], dtype=bool)
 _CONFIRMING = np.array([f in CONFIRMING_FIELDS for f in FIELDS], dtype=bool)
@@ -56,13 +60,26 @@ def position_factor(item: np.ndarray) -> np.ndarray:
 
     Examples
     --------
-    >>> position_factor(np.array([0, 2, 3, 7, 8, 30])).tolist()
-    [1.0, 1.0, 0.8, 0.8, 0.6, 0.6]
+    >>> position_factor(np.array([0, 4, 5, 9, 10, 30])).tolist()
+    [1.0, 1.0, 0.9, 0.9, 0.8, 0.8]
     """
     factor = np.ones(len(item))
     for first, value in _STEPS:
         factor = np.where(item >= first, value, factor)
     return factor
+
+
+def listed_points(raw: np.ndarray, factor: np.ndarray, min_score: np.ndarray) -> np.ndarray:
+    """A hit's points after its list-position factor, never below what it had up to ``min_score``:
+    a listed term counts less than a head term, but a term that alone made a company a candidate
+    still does.
+
+    Examples
+    --------
+    >>> listed_points(np.array([40.0, 40.0, 10.0]), np.array([0.6, 1.0, 0.6]), np.array([15.0] * 3)).tolist()
+    [24.0, 40.0, 10.0]
+    """
+    return np.maximum(raw * factor, np.minimum(raw, min_score))
 
 
 def position_notes(texts: PreparedTexts, company: np.ndarray, field: np.ndarray, start: np.ndarray) -> tuple:

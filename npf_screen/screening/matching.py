@@ -190,6 +190,7 @@ class CompiledRules:
     max_per_field: np.ndarray  # per theme
     min_score: np.ndarray  # per theme
     confirm_cap: np.ndarray  # per theme: most points without a keyword in the company's own text
+    cap_labels: np.ndarray  # per theme: the cap also applies to labels alone (unconfirmed_cap set)
     senses: tuple[SenseRule | None, ...] = (None,)  # sense rules of keyword groups; 0 = none
 
 
@@ -284,6 +285,7 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         max_per_field=np.array([t.max_per_field for t in themes], dtype="float64"),
         min_score=np.array([t.min_score for t in themes], dtype="float64"),
         confirm_cap=np.array([t.confirm_cap for t in themes], dtype="float64"),
+        cap_labels=np.array([t.unconfirmed_cap is not None for t in themes], dtype=bool),
         senses=tuple(senses),
     )
     _CACHE[themes] = compiled

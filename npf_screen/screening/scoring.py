@@ -21,6 +21,7 @@ from npf_screen.rules.model import FIELDS, ThemeSet
 from npf_screen.screening.centrality import (
     CONFIRM_SHARE,
     confirmed_pairs,
+    listed_points,
     position_notes,
     sense_mask,
     tied_to_business,
@@ -151,7 +152,7 @@ class _Scorer:
             start=start,
             kind=KEYWORD,
             group=kw["group"],
-            raw=np.where(in_sense, kw["raw"] * factor, 0.0),
+            raw=np.where(in_sense, listed_points(kw["raw"], factor, rules.min_score[kw["theme"]]), 0.0),
             note=notes,
         )
         left, lb = rules.label_rows.join(self.label_term)
@@ -377,6 +378,18 @@ def _sums(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return pair[starts], (np.add.reduceat(values, starts) if len(starts) else np.zeros(0))
 
 
+def _owed(early: Rows, pair_of, pair: np.ndarray) -> np.ndarray:
+    """Per row of ``pair``: the penalty points its pair will pay (vetoes aside)."""
+    penalty = early["kind"] == PENALTY
+    keys = pair_of(early)[penalty]
+    order = np.argsort(keys, kind="stable")
+    keys, sums = _sums(keys[order], early["raw"][penalty][order])
+    if not len(keys):
+        return np.zeros(len(pair))
+    at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+    return np.where(keys[at] == pair, sums[at], 0.0)
+
+
 def score_pairs(
     themes: ThemeSet, rules: CompiledRules, texts: PreparedTexts, universe: pd.DataFrame, hits: pd.DataFrame
 ) -> Scored:
@@ -397,8 +410,16 @@ def score_pairs(
     confirmed = confirmed_pairs(
         pair, positive["field"], positive["kind"] == KEYWORD, positive["points"], needed
     )
-    unconfirmed = ~np.isin(pair, confirmed)
-    cap = np.where(unconfirmed, np.minimum(rules.confirm_cap[positive["theme"]], MAX_SCORE), MAX_SCORE)
+    # by default only scope-backed pairs are capped (labels alone are weighted in the rules); a theme
+    # with its own unconfirmed_cap caps labels alone too
+    scope = (positive["kind"] == KEYWORD) & (positive["field"] == FIELD_INDEX["business_scope"])
+    scoped = np.isin(pair, pair[scope & (positive["points"] > 0)])
+    unconfirmed = ~np.isin(pair, confirmed) & (scoped | rules.cap_labels[positive["theme"]])
+    # the cap bounds the final score: penalties the pair will pay are added to it here
+    pre_keys, pre_total = _sums(pair, positive["points"])
+    owed = _owed(scorer.exclusions(hit, pre_keys[pre_total > 0]), scorer.pair, pair)
+    limit = np.minimum(rules.confirm_cap[positive["theme"]] + owed, MAX_SCORE)
+    cap = np.where(unconfirmed, limit, MAX_SCORE)
     # support orders ties of score: an unconfirmed company's support is its capped total, never more
     support_keys, support = _sums(pair, positive["points"])
     if len(pair):
