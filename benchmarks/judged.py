@@ -113,6 +113,8 @@ def report(figures: dict[str, object]) -> str:
     """The judged table as text, one block per set."""
     lines = []
     for name, block in figures.items():
+        if not block["themes"]:  # type: ignore[index]
+            continue
         held = "held back: aggregates only" if name == "A" else "tuning set"
         lines.append(f"judged set {name} ({held})")
         lines.append(

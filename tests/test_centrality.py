@@ -268,7 +268,11 @@ def test_revenue_share_ranks_above_everything_when_present(tmp_path: Path) -> No
     data = universe(
         [
             {"code": "000001", "name": "航胎甲", "main_business": "航空轮胎的研发、生产和销售"},
-            {"code": "000002", "name": "综合乙", "main_business": "卡车轮胎、农用轮胎、工程轮胎、内胎、外胎、航空轮胎"},
+            {
+                "code": "000002",
+                "name": "综合乙",
+                "main_business": "卡车轮胎、农用轮胎、工程轮胎、内胎、外胎、航空轮胎",
+            },
         ]
     )
     mix = pd.DataFrame(
