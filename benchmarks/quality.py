@@ -282,6 +282,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "coverage": coverage(result),
         "regional": regional_profile(result),
         "evidence": {"candidates": n_cands, "without_positive_evidence": no_evidence},
+        "judged": _judged(result),
         "expanded": {
             "themes_fitted": fitted,
             "companies": len(e),
@@ -381,6 +382,9 @@ def report(out: dict) -> None:
             print(
                 f"  {r['theme']:<24} AP {r['ranking']['ap']:.2f} [{r['set']}; {r['fit']}]  {r['diagnosis']}"
             )
+    if out.get("judged"):
+        print("\nAnalyst verdicts (benchmarks/judged.py; set A held back, set B tuned):")
+        print(_judged_module().report(out["judged"]))
     unmapped = [t for t in out["unmapped_themes"] if not t.startswith("rg_")]
     print(f"\nNot measured: {', '.join(unmapped)} (no fitting board), and the regional themes.")
     s = out["seconds"]
@@ -389,6 +393,24 @@ def report(out: dict) -> None:
         f"{s['expand_all_themes']} s ({s['expand_per_fitted_theme']} s per theme), "
         f"whole benchmark {s['total']} s."
     )
+
+
+def _judged_module():
+    """``benchmarks/judged.py`` (analyst verdicts), loaded by path: this file also runs as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("judged_benchmark", Path(__file__).with_name("judged.py"))
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _judged(result: npf.ScreenResult) -> dict[str, object]:
+    """core@10, core@30, no@30 per judged theme (``benchmarks/judged.py``); empty without verdicts."""
+    judged = _judged_module()
+    if not judged.DEFAULT_VERDICTS.is_file():
+        return {}
+    return judged.judged_figures(result, judged.load_verdicts())
 
 
 def _wide(text: str) -> int:

@@ -58,9 +58,11 @@ def test_benchmark_runs_on_the_sample(quality, tmp_path: Path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "HELD-BACK themes (headline)" in printed and "TUNING themes" in printed
     assert "Targets on the held-back themes" in printed
+    assert "Analyst verdicts" in printed  # benchmarks/judged.py, on the sample's (unjudged) lists
     out = json.loads(out_path.read_text(encoding="utf-8"))
     assert out["themes_mapped"] >= 15
     assert out["evidence"]["without_positive_evidence"] == 0
+    assert set(out["judged"]) == {"A", "B"}
     assert out["expanded"]["companies"] > 0 and out["expanded"]["without_drivers"] == 0
     assert out["expanded"]["with_rule_score"] == 0
     for name in ("tuning", "held_back"):
