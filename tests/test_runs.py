@@ -16,7 +16,7 @@ import pytest
 from filelock import FileLock
 
 from npf_screen.cli.main import main
-from npf_screen.core.errors import DefinitionError, OutputError, RunError, RunLockedError, UnknownRunError
+from npf_screen.core.errors import DefinitionError, RunError, RunLockedError, UnknownRunError
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.runs.definitions import Filters, parse_definition
@@ -301,7 +301,7 @@ def test_watchlist_refuses_escaping_theme_paths(tmp_path: Path) -> None:
     s = FakeScreener()
     s.scores = {"t_a": {"600001": 90}}
     body = '[[watchlist]]\nformat = "tdx"\npath = "ZXG.blk"\n'
-    with pytest.raises(OutputError, match="main 自选股"):
+    with pytest.raises(DefinitionError, match="main 自选股"):  # refused when the definition loads
         go(tmp_path, s, D1, body)
 
 
