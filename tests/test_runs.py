@@ -264,7 +264,7 @@ def test_a_failing_watchlist_leaves_no_run_and_no_partial_files(tmp_path: Path) 
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "a.txt").write_bytes(b"old\r\n")
     (tmp_path / "out" / "blocked").write_text("a file where a folder should be")
-    with pytest.raises(OSError):
+    with pytest.raises(DefinitionError, match="blocked is a file, not a folder"):  # refused at load now
         go(tmp_path, s, D1, body)
     assert (tmp_path / "out" / "a.txt").read_bytes() == b"old\r\n"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "blocked"]
