@@ -375,7 +375,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys) -> None:
     assert code == 4 and "another run holds" in err
     (tmp_path / "companies.csv").unlink()
     code, _, err = run(capsys, "run", str(definition))
-    assert code == 1 and "companies.csv" in err
+    assert code == 2 and "companies.csv" in err  # a missing universe file is a user error
     assert not (tmp_path / "out").exists()
 
 
