@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 from npf_screen.core.errors import EmptyRunError
 from npf_screen.core.transaction import STAGE_SUFFIX, commit_files, recover
 from npf_screen.runs.definitions import load_definition

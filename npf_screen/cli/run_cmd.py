@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from npf_screen.cli.arg_types import positive_int
 from npf_screen.core.exit_codes import ExitCode
 
 __all__ = ["register"]
@@ -177,7 +178,9 @@ def register(subparsers: Any) -> None:
     diff.add_argument("run_a", metavar="RUN_A", help="run date (YYYY-MM-DD), latest or previous")
     diff.add_argument("run_b", metavar="RUN_B", help="run date (YYYY-MM-DD), latest or previous")
     _add_history_args(diff)
-    diff.add_argument("--limit", type=int, default=50, metavar="N", help="rows per section in the table (50)")
+    diff.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help="rows per section in the table (50)"
+    )
     diff.set_defaults(handler=run_diff)
 
     members = subparsers.add_parser(

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.cli.arg_types import positive_int, score
 from npf_screen.cli.common import (
     add_rules_option,
     add_universe_options,
@@ -17,6 +18,94 @@ from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import LINES
 
 __all__ = ["register"]
+
+
+def _add_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", action="append", metavar="PATH", default=[],
+        help="extra theme rule file or folder of *.toml (repeatable); same ids replace bundled themes",
+    )  # fmt: skip
+
+
+def _add_universe(parser: argparse.ArgumentParser) -> None:
+    from npf_screen.cli.snapshots_cmd import add_snapshot_options
+
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--sample", action="store_true", help="screen the bundled sample universe (default)")
+    group.add_argument("--universe", metavar="PATH", help="a company table (.csv or .parquet)")
+    add_snapshot_options(parser)
+    parser.add_argument(
+        "--revenue",
+        metavar="PATH",
+        help="revenue composition (code, report_date, product, revenue, share as a fraction; .csv/.parquet) "
+        "for the exposure signal; a snapshot's own composition is used when it has one",
+    )
+
+
+def _themes(args: argparse.Namespace) -> Any:
+    from npf_screen.rules.loader import load_themes
+
+    return load_themes(args.rules or None)
+
+
+def _universe(args: argparse.Namespace) -> tuple[Any, str | None, Any]:
+    """(universe, snapshot id or None, revenue composition or None) as the options ask."""
+    from npf_screen.cli.snapshots_cmd import snapshot_universe
+    from npf_screen.core.errors import UsageError
+    from npf_screen.universe.loader import load_sample, load_universe
+
+    if (args.offline or args.snapshot) and (args.sample or args.universe):
+        raise UsageError("--offline/--snapshot screen a snapshot; drop --sample/--universe")
+    chosen = snapshot_universe(args)
+    if chosen is not None:
+        universe, snapshot_id = chosen
+    else:
+        universe, snapshot_id = (load_universe(args.universe) if args.universe else load_sample()), None
+    return universe, snapshot_id, _revenue(args, snapshot_id)
+
+
+def _revenue(args: argparse.Namespace, snapshot_id: str | None) -> Any:
+    import pandas as pd
+
+    from npf_screen.core.errors import UsageError
+
+    if args.revenue:
+        from pathlib import Path
+
+        path = Path(args.revenue)
+        if not path.is_file():
+            raise UsageError(f"--revenue {path}: no such file")
+        reader = (
+            pd.read_parquet
+            if path.suffix.lower() == ".parquet"
+            else lambda f: pd.read_csv(f, dtype={"code": str})
+        )
+        return reader(path)
+    if snapshot_id is None:
+        return None
+    from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
+
+    store = SnapshotStore(resolve_cache_dir(args.cache_dir))
+    if not store.has_composition(snapshot_id):
+        return None  # a snapshot pulled without composition: no exposure signal
+    return store.load_composition(snapshot_id)  # a damaged one is an error naming the file
+
+
+def _screen(args: argparse.Namespace, **narrow: Any) -> Any:
+    from npf_screen.screening.engine import screen
+
+    universe, snapshot_id, revenue = _universe(args)
+    return screen(universe, _themes(args), snapshot_id=snapshot_id, revenue=revenue, **narrow)
+
+
+def _emit(frame: Any, fmt: str, path: str | None) -> None:
+    from npf_screen.outputs.table_writer import write_table
+
+    text = write_table(frame, fmt, path)
+    if text is not None:
+        sys.stdout.write(text)
+    elif path is not None:
+        print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
 
 
 def run_themes(args: argparse.Namespace) -> int:
@@ -130,8 +219,8 @@ def register(subparsers: Any) -> None:
     screen.add_argument(
         "--line", action="append", choices=LINES, help="only themes of this line (repeatable)"
     )
-    screen.add_argument("--top", type=int, metavar="N", help="keep the N best candidates per theme")
-    screen.add_argument("--min-score", type=float, default=0.0, metavar="S", help="drop candidates below S")
+    screen.add_argument("--top", type=positive_int, metavar="N", help="keep the N best candidates per theme")
+    screen.add_argument("--min-score", type=score, default=0.0, metavar="S", help="drop candidates below S")
     screen.add_argument(
         "--format", default="table",
         choices=(*TABLE_FORMATS, "tdx", "ebk", "em", "ths", "xlsx"),

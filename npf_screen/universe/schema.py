@@ -43,6 +43,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from npf_screen.core.errors import UniverseError
@@ -100,6 +101,9 @@ COLUMN_ALIASES: Mapping[str, str] = {
 }
 
 _CODE = re.compile(r"^[0-9]{6}$")
+#: Only Shenzhen main-board codes (000-003) start with zeros a spreadsheet can drop; ``60051`` is
+#: not ``060051`` (no such code) but a digit lost from ``600051`` or similar, so it is refused.
+_PADDED_PREFIXES = ("000", "001", "002", "003")
 _BOARD_BY_PREFIX = (
     (("688", "689"), "科创板"),
     (("300", "301", "302"), "创业板"),
@@ -149,8 +153,8 @@ def _normalize_code(value: object) -> object:
     text = unicodedata.normalize("NFKC", str(value)).strip().upper()  # full-width digits → ASCII
     text = re.sub(r"^(SH|SZ|BJ)\.?", "", text)
     text = re.sub(r"\.(SH|SZ|BJ|SS)$", "", text)
-    if text.isascii() and text.isdigit() and len(text) < 6:
-        text = text.zfill(6)
+    if text.isascii() and text.isdigit() and len(text) < 6 and text.zfill(6)[:3] in _PADDED_PREFIXES:
+        text = text.zfill(6)  # leading zeros a spreadsheet dropped; other short codes stay malformed
     return text
 
 
@@ -199,7 +203,7 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
             else (values.reset_index(drop=True).astype("string").str.strip().replace("", pd.NA))
         )
     out["code"] = data["code"].reset_index(drop=True).map(_normalize_code).astype("string")
-    problems = _code_problems(out, source)
+    problems = _code_problems(out, source) + _records(source, "name", out.index[out["name"].isna()], out)
     if problems:
         raise UniverseError(problems)
     out["exchange"] = out["exchange"].fillna(out["code"].map(exchange_of).astype("string"))
@@ -211,7 +215,26 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
         values = data[column].reset_index(drop=True) if column in data.columns else None
         out[column] = pd.to_numeric(values, errors="coerce") if values is not None else float("nan")
         out[column] = out[column].astype("float64")
+        if values is not None:
+            given = values.notna() & (values.astype("string").str.strip() != "").fillna(False)
+            bad = out.index[(given & out[column].isna()) | np.isinf(out[column])]
+            problems += _records(source, column, bad, values, what="non-numeric or infinite value(s)")
+    if problems:
+        raise UniverseError(problems)
     return out[list(CANONICAL_COLUMNS)]
+
+
+def _records(
+    source: str, column: str, bad: pd.Index, values: pd.DataFrame | pd.Series, what: str = "blank value(s)"
+) -> list[str]:
+    """One problem naming the records of ``column`` listed in ``bad`` (the first ten shown)."""
+    if not len(bad):
+        return []
+    column_values = values[column] if isinstance(values, pd.DataFrame) else values
+    shown = ", ".join(f"record {i + 1}: {column_values.iloc[i]!r}" for i in bad[:10])
+    more = f" (+{len(bad) - 10} more)" if len(bad) > 10 else ""
+    fix = "write the short name" if column == "name" else "write a number or leave the cell empty"
+    return [f"{source}: column {column!r} has {len(bad)} {what} ({shown}{more}); {fix}."]
 
 
 def _code_problems(out: pd.DataFrame, source: str) -> list[str]:

@@ -25,7 +25,6 @@ ths      同花顺 import ``.txt``                   :mod:`.terminals`
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from npf_screen.core.errors import OutputError
+from npf_screen.core.errors import USER_ERRNOS, OutputError
 from npf_screen.core.transaction import commit_files
 from npf_screen.outputs.watchlists import tables, terminals
 from npf_screen.outputs.watchlists.codes import check_inside, validate_codes
@@ -59,8 +58,6 @@ SUFFIXES: dict[str, str] = {
 }  # fmt: skip
 _REQUIRED_SUFFIX = ("tdx", "ebk", "xlsx")
 _JOURNAL = ".npf-screen-commit.json"
-#: File-system refusals that come from the chosen path (exit 2), unlike a full disk or an I/O error.
-_USER_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG, errno.ENOTDIR, errno.EISDIR}
 _TEXT_RENDERERS: dict[str, Callable[[list[str]], bytes]] = {
     "tdx": terminals.tdx_bytes,
     "ebk": terminals.ebk_bytes,
@@ -194,7 +191,7 @@ def commit(plans: Iterable[PlannedWrite], journal: Path | None = None) -> list[P
         try:
             return commit_files(files, journal)
         except OSError as exc:
-            if exc.errno not in _USER_ERRNOS:
+            if exc.errno not in USER_ERRNOS:
                 raise
             where = exc.filename or journal.parent
             raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was replaced.") from exc
