@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (``npf-screen`` calls ``sys.exit`` on it)."""
-    from npf_screen.core.errors import USER_ERRNOS, NpfScreenError
+    from npf_screen.core.atomic import USER_ERRNOS
+    from npf_screen.core.errors import NpfScreenError
     from npf_screen.core.exit_codes import ExitCode
 
     parser = build_parser()

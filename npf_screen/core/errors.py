@@ -25,11 +25,9 @@ builtin it resembles, so ``except ValueError`` keeps working for callers who do 
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Iterable
 
 __all__ = [
-    "USER_ERRNOS",
     "DefinitionError",
     "DraftError",
     "EmptyRunError",
@@ -49,21 +47,6 @@ __all__ = [
     "UpstreamRefusedError",
     "UsageError",
 ]
-
-#: File-system refusals caused by the path a user chose (exit 2): read-only file system, a name
-#: too long, a file where a folder should be, no permission; unlike a full disk or an I/O error.
-USER_ERRNOS: frozenset[int] = frozenset(
-    {
-        errno.EACCES,
-        errno.EPERM,
-        errno.EROFS,
-        errno.ENAMETOOLONG,
-        errno.ENOTDIR,
-        errno.EISDIR,
-        errno.ENOENT,
-        errno.EEXIST,
-    }
-)
 
 
 class NpfScreenError(Exception):

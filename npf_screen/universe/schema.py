@@ -158,7 +158,7 @@ def _normalize_code(value: object) -> object:
     return text
 
 
-def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
+def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, require_names: bool = True) -> pd.DataFrame:
     """Map a company table onto the canonical schema and validate it.
 
     Recognised alias columns are renamed, canonical columns that are absent are added as missing,
@@ -171,6 +171,8 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
         A company table, e.g. ``companies.csv`` from the reference data or a snapshot.
     source : str
         Where the table came from, used in error messages.
+    require_names : bool, default True
+        Refuse blank names (a company table); ``False`` for internal tables of product texts.
 
     Returns
     -------
@@ -203,7 +205,9 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
             else (values.reset_index(drop=True).astype("string").str.strip().replace("", pd.NA))
         )
     out["code"] = data["code"].reset_index(drop=True).map(_normalize_code).astype("string")
-    problems = _code_problems(out, source) + _records(source, "name", out.index[out["name"].isna()], out)
+    problems = _code_problems(out, source)
+    if require_names:
+        problems += _records(source, "name", out.index[out["name"].isna()], out)
     if problems:
         raise UniverseError(problems)
     out["exchange"] = out["exchange"].fillna(out["code"].map(exchange_of).astype("string"))

@@ -33,7 +33,8 @@ from typing import Any
 
 import pandas as pd
 
-from npf_screen.core.errors import USER_ERRNOS, OutputError
+from npf_screen.core.atomic import USER_ERRNOS
+from npf_screen.core.errors import OutputError
 from npf_screen.core.transaction import commit_files
 from npf_screen.outputs.watchlists import tables, terminals
 from npf_screen.outputs.watchlists.codes import check_inside, validate_codes
