@@ -24,10 +24,7 @@ from npf_screen.runs.runner import run_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# 112 bundled themes x 3 per-theme formats + blocknew.cfg: several hundred files per run.
-DEFINITION = """
-[screen]
-top = {top}
+COMMON = """
 output_dir = "out"
 history_dir = "hist"
 [universe]
@@ -35,6 +32,14 @@ source = "sample"
 [filters]
 min_days_listed = {days}
 [[watchlist]]
+format = "ths"
+path = "ths/{{theme}}.txt"
+"""
+# 112 bundled themes x 3 per-theme formats + blocknew.cfg: several hundred files per run.
+DEFINITION = (
+    "[screen]\ntop = {top}\n"
+    + COMMON
+    + """[[watchlist]]
 format = "tdx"
 path = "tdx/NPF_{{theme}}.blk"
 name = "新质{{theme_name}}"
@@ -42,26 +47,9 @@ register = true
 [[watchlist]]
 format = "csv"
 path = "csv/{{theme}}.csv"
-[[watchlist]]
-format = "ths"
-path = "ths/{{theme}}.txt"
 """
-
-
-SMALL = """
-[screen]
-themes = ["cp_lithography", "cp_eda"]
-top = 3
-output_dir = "out"
-history_dir = "hist"
-[universe]
-source = "sample"
-[filters]
-min_days_listed = {days}
-[[watchlist]]
-format = "ths"
-path = "ths/{{theme}}.txt"
-"""
+)
+SMALL = '[screen]\nthemes = ["cp_lithography", "cp_eda"]\ntop = 3\n' + COMMON
 
 
 def _setup(folder: Path, top: int, days: int = 0, *, small: bool = False) -> Path:
@@ -85,10 +73,15 @@ def _visible(state: dict[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in state.items() if not Path(k).name.startswith(".")}
 
 
+def _command(definition: Path, date: str) -> list[str]:
+    return [sys.executable, "-m", "npf_screen.cli", "run", str(definition), "--date", date, "-q"]
+
+
 def _run_cli(definition: Path, date: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "npf_screen.cli", "run", str(definition), "--date", date, "-q"]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        _command(definition, date), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def _kill_when(process: subprocess.Popen, folder: Path, moment: str, limit: float = 60.0) -> bool:
@@ -151,8 +144,11 @@ def test_a_run_killed_at_any_moment_leaves_all_old_or_all_new(runs: dict[str, Pa
     assert now in (old, new), f"a mix of old and new watchlists after a kill at {moment}"
     assert ("2026-03-03" in recorded) == (now == new), "watchlists and run record must switch together"
     # The next run completes normally and leaves no temporary file behind.
-    process = _run_cli(work / "screen.toml", "2026-03-03")
-    assert process.wait(timeout=120) == 0, process.stderr.read().decode()  # type: ignore[union-attr]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        _command(work / "screen.toml", "2026-03-03"), env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()
     assert _visible(_state(work)) == new
     assert _leftovers(work) == []
     assert RunHistory(work / "hist").run_ids() == ["2026-03-02", "2026-03-03"]

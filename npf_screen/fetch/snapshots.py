@@ -308,7 +308,7 @@ class SnapshotStore:
                 f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
                 f"delete snapshot {snapshot_id} or pull again"
             ) from None
-        return to_canonical(frame, source=str(path))
+        return to_canonical(frame, source=str(path), strict=False)  # checked on arrival (sources.checks)
 
     def has_composition(self, snapshot_id: str) -> bool:
         """Whether the snapshot was pulled with a revenue-composition table."""

@@ -158,7 +158,7 @@ def _normalize_code(value: object) -> object:
     return text
 
 
-def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, require_names: bool = True) -> pd.DataFrame:
+def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, strict: bool = True) -> pd.DataFrame:
     """Map a company table onto the canonical schema and validate it.
 
     Recognised alias columns are renamed, canonical columns that are absent are added as missing,
@@ -171,8 +171,9 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, require_names:
         A company table, e.g. ``companies.csv`` from the reference data or a snapshot.
     source : str
         Where the table came from, used in error messages.
-    require_names : bool, default True
-        Refuse blank names (a company table); ``False`` for internal tables of product texts.
+    strict : bool, default True
+        Also refuse blank names and non-numeric or infinite numbers (a user's company table).
+        ``False`` for tables npf-screen wrote or checked itself (snapshots, product texts).
 
     Returns
     -------
@@ -206,7 +207,7 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, require_names:
         )
     out["code"] = data["code"].reset_index(drop=True).map(_normalize_code).astype("string")
     problems = _code_problems(out, source)
-    if require_names:
+    if strict:
         problems += _records(source, "name", out.index[out["name"].isna()], out)
     if problems:
         raise UniverseError(problems)
@@ -219,7 +220,7 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, require_names:
         values = data[column].reset_index(drop=True) if column in data.columns else None
         out[column] = pd.to_numeric(values, errors="coerce") if values is not None else float("nan")
         out[column] = out[column].astype("float64")
-        if values is not None:
+        if values is not None and strict:
             given = values.notna() & (values.astype("string").str.strip() != "").fillna(False)
             bad = out.index[(given & out[column].isna()) | np.isinf(out[column])]
             problems += _records(source, column, bad, values, what="non-numeric or infinite value(s)")
