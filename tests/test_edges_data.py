@@ -208,7 +208,7 @@ def test_a_truncated_backfill_record_is_named(tmp_path: Path) -> None:
     store, _ = _store(tmp_path, 1)
     (store.root / BACKFILL_FILE).write_text('{"started_at": "2026", "codes": ["6000')
     with pytest.raises(SnapshotError, match=r"backfill\.json: the recorded backfill cannot be read"):
-        text_targets(store, UNIVERSE, "all", True, None, None)
+        text_targets(store, UNIVERSE, "all", True, None)
 
 
 def test_pull_after_damage_reuses_the_last_readable_snapshot(tmp_path: Path) -> None:
