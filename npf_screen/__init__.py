@@ -14,6 +14,8 @@ from __future__ import annotations
 from npf_screen.core.errors import (
     DefinitionError,
     DraftError,
+    EmptyRunError,
+    HistoryRecordError,
     NpfScreenError,
     OutputError,
     RuleError,
@@ -81,8 +83,10 @@ def __dir__() -> list[str]:
 __all__ = [
     "DefinitionError",
     "DraftError",
+    "EmptyRunError",
     "ExitCode",
     "Explanation",
+    "HistoryRecordError",
     "NpfScreenError",
     "OutputError",
     "RuleError",

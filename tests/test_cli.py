@@ -96,7 +96,7 @@ def test_usage_errors_exit_2_from_a_real_process() -> None:
         [sys.executable, "-m", "npf_screen.cli", "screen", "--top", "x"], capture_output=True
     )
     assert done.returncode == 2
-    assert b"invalid int value" in done.stderr
+    assert b"--top: 'x' is not a whole number" in done.stderr
     done = subprocess.run(
         [sys.executable, "-m", "npf_screen.cli", "explain", "600000", "--sample"], capture_output=True
     )

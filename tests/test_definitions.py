@@ -19,7 +19,7 @@ def problems(text: str, tmp_path: Path) -> list[str]:
 
 
 def test_minimal_definition_defaults(tmp_path: Path) -> None:
-    d = parse_definition("", tmp_path / "daily.toml")
+    d = parse_definition("[screen]\n", tmp_path / "daily.toml")
     assert d.name == "daily"
     assert (d.top, d.buffer, d.themes, d.lines) == (20, 1.0, (), ())
     assert d.universe.source == "live" and d.filters.exclude_st and d.filters.missing == "pass"
@@ -155,7 +155,7 @@ def test_duplicate_watchlist_paths(tmp_path: Path) -> None:
 
 def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
     (found,) = problems("[screen\n", tmp_path)
-    assert "screen.toml: not valid TOML" in found and "line 1" in found
+    assert "screen.toml:1: not valid TOML" in found and "line 1" in found
 
 
 def test_missing_file(tmp_path: Path) -> None:

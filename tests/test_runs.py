@@ -16,7 +16,7 @@ import pytest
 from filelock import FileLock
 
 from npf_screen.cli.main import main
-from npf_screen.core.errors import DefinitionError, OutputError, RunError, RunLockedError, UnknownRunError
+from npf_screen.core.errors import DefinitionError, RunError, RunLockedError, UnknownRunError
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.runs.definitions import Filters, parse_definition
@@ -264,7 +264,7 @@ def test_a_failing_watchlist_leaves_no_run_and_no_partial_files(tmp_path: Path) 
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "a.txt").write_bytes(b"old\r\n")
     (tmp_path / "out" / "blocked").write_text("a file where a folder should be")
-    with pytest.raises(OSError):
+    with pytest.raises(DefinitionError, match="blocked is a file, not a folder"):  # refused at load now
         go(tmp_path, s, D1, body)
     assert (tmp_path / "out" / "a.txt").read_bytes() == b"old\r\n"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "blocked"]
@@ -301,7 +301,7 @@ def test_watchlist_refuses_escaping_theme_paths(tmp_path: Path) -> None:
     s = FakeScreener()
     s.scores = {"t_a": {"600001": 90}}
     body = '[[watchlist]]\nformat = "tdx"\npath = "ZXG.blk"\n'
-    with pytest.raises(OutputError, match="main 自选股"):
+    with pytest.raises(DefinitionError, match="main 自选股"):  # refused when the definition loads
         go(tmp_path, s, D1, body)
 
 
@@ -375,7 +375,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys) -> None:
     assert code == 4 and "another run holds" in err
     (tmp_path / "companies.csv").unlink()
     code, _, err = run(capsys, "run", str(definition))
-    assert code == 1 and "companies.csv" in err
+    assert code == 2 and "companies.csv" in err  # a missing universe file is a user error
     assert not (tmp_path / "out").exists()
 
 

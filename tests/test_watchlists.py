@@ -215,7 +215,7 @@ def test_commit_is_all_or_nothing(tmp_path: Path) -> None:
     plans = plan_watchlist(frame(["600519"]), "em", keep)
     plans += plan_watchlist(frame(["000001"]), "parquet", tmp_path / "missing_dir_is_a_file" / "b.parquet")
     (tmp_path / "missing_dir_is_a_file").write_text("not a directory")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="nothing was replaced"):  # the path is the user's choice: exit 2
         commit(plans)
     assert keep.read_bytes() == b"old\r\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "missing_dir_is_a_file"]

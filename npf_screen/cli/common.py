@@ -103,13 +103,12 @@ def revenue_from_args(args: argparse.Namespace, snapshot_id: str | None) -> Any:
         return reader(path)
     if snapshot_id is None:
         return None
-    from npf_screen.core.errors import SnapshotError
     from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
 
-    try:
-        return SnapshotStore(resolve_cache_dir(args.cache_dir)).load_composition(snapshot_id)
-    except SnapshotError:
+    store = SnapshotStore(resolve_cache_dir(args.cache_dir))
+    if not store.has_composition(snapshot_id):
         return None  # a snapshot pulled without composition: no exposure signal
+    return store.load_composition(snapshot_id)  # a damaged one is an error naming the file
 
 
 def screen_from_args(args: argparse.Namespace, **narrow: Any) -> Any:

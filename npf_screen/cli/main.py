@@ -48,15 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (``npf-screen`` calls ``sys.exit`` on it)."""
+    from npf_screen.core.atomic import USER_ERRNOS
     from npf_screen.core.errors import NpfScreenError
     from npf_screen.core.exit_codes import ExitCode
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    for option in ("output", "cache_dir", "history_dir", "universe"):
+        value = getattr(args, option, None)
+        if value is not None and (not value.strip() or "\x00" in value):
+            parser.error(f"--{option.replace('_', '-')} {value!r}: name a path (non-empty, without NUL)")
     try:
         return int(args.handler(args) or 0)
     except (NpfScreenError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         print(f"npf-screen {args.command}: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except OSError as exc:  # a path the user chose that cannot be used is their input (exit 2)
+        if exc.errno not in USER_ERRNOS:
+            print(f"npf-screen {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return ExitCode.FAILURE
+        print(f"npf-screen {args.command}: error: cannot use {exc.filename}: {exc.strerror}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print(f"npf-screen {args.command}: interrupted", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from npf_screen.cli.arg_types import positive_int
 from npf_screen.core.exit_codes import ExitCode
 
 __all__ = ["register", "run_pull"]
@@ -102,10 +103,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-composition", action="store_true", help="skip revenue composition (主营构成)")
     p.add_argument(
         "--max-per-theme",
-        type=int,
+        type=positive_int,
         default=60,
         metavar="N",
         help="with --texts candidates: candidates per theme (60)",
     )
-    p.add_argument("--keep", type=int, default=14, metavar="N", help="snapshots to keep (default 14)")
+    p.add_argument(
+        "--keep", type=positive_int, default=14, metavar="N", help="snapshots to keep (default 14)"
+    )
     p.set_defaults(handler=run_pull)

@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.cli.arg_types import positive_int
 from npf_screen.cli.common import add_rules_option
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import LINES
@@ -91,7 +92,9 @@ def register(subparsers: Any) -> None:
     report.add_argument(
         "--line", action="append", choices=LINES, help="only themes of this line (repeatable)"
     )
-    report.add_argument("--top", type=int, metavar="N", help="candidates shown per theme (default 10)")
+    report.add_argument(
+        "--top", type=positive_int, metavar="N", help="candidates shown per theme (default 10)"
+    )
     report.add_argument("--title", metavar="TEXT", help="the report's title")
     report.add_argument("--no-charts", action="store_true", help="leave the charts out (smaller, faster)")
     runs = report.add_argument_group("a recorded run (npf-screen run) instead of a new screen")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from npf_screen.cli.arg_types import positive_int
 from npf_screen.cli.common import add_rules_option, add_universe_options, emit_table, screen_from_args
 from npf_screen.core.exit_codes import ExitCode
 
@@ -48,7 +49,9 @@ def register(subparsers: Any) -> None:
     review.add_argument("theme", metavar="THEME", help="theme id")
     add_universe_options(review)
     add_rules_option(review)
-    review.add_argument("--top", type=int, default=20, metavar="N", help="how many companies (default 20)")
+    review.add_argument(
+        "--top", type=positive_int, default=20, metavar="N", help="how many companies (default 20)"
+    )
     review.add_argument(
         "--ranking", action="store_true",
         help="print the head of the whole ranking (candidates first) instead of the review list",

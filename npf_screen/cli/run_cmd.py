@@ -5,7 +5,8 @@
 == ===================================================================================
 0  success
 1  failure (data could not be loaded, a watchlist could not be written, ...)
-2  bad screen definition or theme rules (every problem listed on stderr), or bad usage
+2  bad screen definition, theme rules, universe file or watchlist path (every problem listed on
+   stderr), bad usage, or a run that would empty watchlists that had members (``--allow-empty``)
 3  ``--strict`` only: the run completed on stale or partial data (watchlists and history
    were written; the summary says what was stale)
 4  another run of the same screen holds the lock; nothing was changed
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from npf_screen.cli.arg_types import positive_int
 from npf_screen.core.exit_codes import ExitCode
 
 __all__ = ["register"]
@@ -34,7 +36,16 @@ def _date(text: str) -> dt.date:
 
 def run_run(args: argparse.Namespace) -> int:
     """Run a screen definition once."""
-    from npf_screen.core.errors import DefinitionError, RuleError, RunLockedError, UnknownThemeError
+    from npf_screen.core.errors import (
+        DefinitionError,
+        EmptyRunError,
+        OutputError,
+        RuleError,
+        RunLockedError,
+        UniverseError,
+        UnknownThemeError,
+        UsageError,
+    )  # fmt: skip
     from npf_screen.runs.definitions import load_definition
     from npf_screen.runs.runner import run_screen
 
@@ -45,12 +56,15 @@ def run_run(args: argparse.Namespace) -> int:
     try:
         definition = load_definition(args.definition)
         outcome = run_screen(
-            definition, offline=args.offline, run_date=args.date, history_dir=args.history_dir
-        )
-    except (DefinitionError, RuleError, UnknownThemeError) as exc:
-        return fail(ExitCode.USAGE, "error", exc)
+            definition, offline=args.offline, run_date=args.date, history_dir=args.history_dir,
+            allow_empty=args.allow_empty,
+        )  # fmt: skip
     except RunLockedError as exc:
         return fail(ExitCode.LOCKED, "locked", exc)
+    except (
+        DefinitionError, RuleError, UnknownThemeError, UniverseError, OutputError, UsageError, EmptyRunError,
+    ) as exc:  # fmt: skip
+        return fail(ExitCode.USAGE, "error", exc)
     except Exception as exc:  # cron needs 1 for every other failure, whatever raised it
         return fail(ExitCode.FAILURE, "failed", f"{type(exc).__name__}: {exc}")  # type: ignore[arg-type]
     if not args.quiet:
@@ -149,6 +163,10 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "--date", type=_date, metavar="YYYY-MM-DD", help="record the run under this date (default today)"
     )
+    run.add_argument(
+        "--allow-empty", action="store_true",
+        help="write empty watchlists even when the previous run had members (refused otherwise: exit 2)",
+    )  # fmt: skip
     run.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     run.set_defaults(handler=run_run)
 
@@ -160,7 +178,9 @@ def register(subparsers: Any) -> None:
     diff.add_argument("run_a", metavar="RUN_A", help="run date (YYYY-MM-DD), latest or previous")
     diff.add_argument("run_b", metavar="RUN_B", help="run date (YYYY-MM-DD), latest or previous")
     _add_history_args(diff)
-    diff.add_argument("--limit", type=int, default=50, metavar="N", help="rows per section in the table (50)")
+    diff.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help="rows per section in the table (50)"
+    )
     diff.set_defaults(handler=run_diff)
 
     members = subparsers.add_parser(

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from npf_screen.cli.arg_types import positive_int, score
 from npf_screen.cli.common import (
     add_rules_option,
     add_universe_options,
@@ -130,8 +131,8 @@ def register(subparsers: Any) -> None:
     screen.add_argument(
         "--line", action="append", choices=LINES, help="only themes of this line (repeatable)"
     )
-    screen.add_argument("--top", type=int, metavar="N", help="keep the N best candidates per theme")
-    screen.add_argument("--min-score", type=float, default=0.0, metavar="S", help="drop candidates below S")
+    screen.add_argument("--top", type=positive_int, metavar="N", help="keep the N best candidates per theme")
+    screen.add_argument("--min-score", type=score, default=0.0, metavar="S", help="drop candidates below S")
     screen.add_argument(
         "--format", default="table",
         choices=(*TABLE_FORMATS, "tdx", "ebk", "em", "ths", "xlsx"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from npf_screen.cli.arg_types import positive_int
 from npf_screen.core.exit_codes import ExitCode
 
 __all__ = ["register", "run_snapshots"]
@@ -41,7 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--cache-dir", metavar="DIR", help="cache directory (default: $NPF_SCREEN_CACHE or the user cache)"
     )
     p.add_argument(
-        "--prune", type=int, metavar="KEEP", help="delete all but the KEEP newest (the newest complete stays)"
+        "--prune",
+        type=positive_int,
+        metavar="KEEP",
+        help="delete all but the KEEP newest (the newest complete stays)",
     )
     p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
     p.set_defaults(handler=run_snapshots)

@@ -6,6 +6,7 @@ A reader never sees a half-written file, and a crash mid-write leaves the previo
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -15,7 +16,22 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_parquet", "atomic_write_text"]
+__all__ = ["USER_ERRNOS", "atomic_path", "atomic_write_bytes", "atomic_write_parquet", "atomic_write_text"]
+
+#: File-system refusals caused by the path a user chose (exit 2): read-only file system, a name
+#: too long, a file where a folder should be, no permission; unlike a full disk or an I/O error.
+USER_ERRNOS: frozenset[int] = frozenset(
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ENAMETOOLONG,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.ENOENT,
+        errno.EEXIST,
+    }
+)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,9 @@ builtin it resembles, so ``except ValueError`` keeps working for callers who do 
     ├── DraftError(ValueError)         a policy text to draft from: empty, binary, no section, no terms
     ├── UnknownRunError(KeyError)      a run id that is not in the run history
     ├── RunError(RuntimeError)         a scheduled run that cannot proceed
-    │   └── RunLockedError             another run of the same screen holds the lock
+    │   ├── RunLockedError             another run of the same screen holds the lock
+    │   ├── EmptyRunError              a run would empty watchlists that had members
+    │   └── HistoryRecordError         a run record that cannot be read (truncated, hand-edited)
     ├── SourceError(ConnectionError)   an upstream data source failed: timeout, outage, no data
     │   └── UpstreamRefusedError       the upstream refuses us (ban, CAPTCHA): paused, then stopped
     ├── SchemaDriftError(ValueError)   a source frame arrived with unexpected columns, dtypes or values
@@ -28,6 +30,8 @@ from collections.abc import Iterable
 __all__ = [
     "DefinitionError",
     "DraftError",
+    "EmptyRunError",
+    "HistoryRecordError",
     "NpfScreenError",
     "OutputError",
     "RuleError",
@@ -128,6 +132,18 @@ class RunError(NpfScreenError, RuntimeError):
 
 class RunLockedError(RunError):
     """Another run of the same screen holds the history lock; nothing was changed."""
+
+
+class EmptyRunError(RunError):
+    """A run selected no member where the previous run had some; nothing was replaced.
+
+    Usually a filter that leaves no company; ``allow_empty=True`` (``run --allow-empty``) writes
+    the empty watchlists anyway.
+    """
+
+
+class HistoryRecordError(RunError):
+    """A run record in the history cannot be read; the message names the file."""
 
 
 class SourceError(NpfScreenError, ConnectionError):

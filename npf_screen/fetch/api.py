@@ -204,7 +204,7 @@ def pull(
                 "failures": manifest["failures"],
             }
         )
-        latest = store.latest_id()
+        latest = store.latest_intact_id()  # a damaged newest snapshot is never reused or compared
         worse = worse_than(store, latest, universe, manifest) if latest else ""
         if worse:
             manifest["failures"].append(f"kept snapshot {latest}: the new universe is worse ({worse})")

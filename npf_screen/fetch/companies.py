@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.core.atomic import atomic_write_text
-from npf_screen.core.errors import UpstreamRefusedError
+from npf_screen.core.errors import SnapshotError, UpstreamRefusedError
 from npf_screen.fetch.company_cache import CompanyCache
 from npf_screen.fetch.context import SOURCE_ERRORS, ProgressSink, as_source, make_progress, utc_now
 from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
@@ -70,7 +70,17 @@ def text_targets(
     """
     state_file = store.root / BACKFILL_FILE
     if resume and state_file.is_file():
-        return [str(c) for c in json.loads(state_file.read_text(encoding="utf-8"))["codes"]]
+        try:
+            codes = json.loads(state_file.read_text(encoding="utf-8"))["codes"]
+            if not isinstance(codes, list):
+                raise TypeError(f"codes is a {type(codes).__name__}")
+            return [str(c) for c in codes]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SnapshotError(
+                f"{state_file}: the recorded backfill cannot be read "
+                f"({type(exc).__name__}: {str(exc)[:120]}); "
+                "delete it and run `npf-screen pull --texts all` to start the backfill over."
+            ) from None
     if texts == "none":
         return []
     if texts == "all":

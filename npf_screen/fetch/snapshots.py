@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.core.atomic import atomic_write_parquet, atomic_write_text
-from npf_screen.core.errors import SnapshotError
+from npf_screen.core.errors import SnapshotError, UniverseError
 from npf_screen.fetch.cache_policy import ENV_VAR, FRESHNESS, resolve_cache_dir
 from npf_screen.universe.schema import to_canonical
 
@@ -171,13 +172,38 @@ class SnapshotStore:
         """The manifest of one snapshot."""
         path = self.snapshots_dir / snapshot_id / MANIFEST_FILE
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            manifest = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise SnapshotError(self._unknown(snapshot_id)) from None
         except (OSError, ValueError) as exc:
             raise SnapshotError(
                 f"{path}: unreadable manifest ({exc}); delete that snapshot directory"
             ) from exc
+        if not isinstance(manifest, dict):
+            raise SnapshotError(
+                f"{path}: the manifest is a JSON {type(manifest).__name__}, not an object; "
+                "delete that snapshot directory"
+            )
+        return manifest
+
+    def damage(self, snapshot_id: str) -> str | None:
+        """Why a snapshot cannot be used (manifest, universe or composition unreadable), or ``None``.
+
+        The universe is read in full and mapped onto the canonical schema, so a truncated file,
+        garbage, a missing file or one with the wrong columns all count as damage.
+        """
+        try:
+            self.manifest(snapshot_id)
+            self._read_universe(snapshot_id)
+            if self.has_composition(snapshot_id):
+                self.load_composition(snapshot_id)
+        except (SnapshotError, UniverseError) as exc:
+            return str(exc)
+        return None
+
+    def intact_ids(self) -> list[str]:
+        """Ids of snapshots that can be read (see :meth:`damage`), oldest first."""
+        return [i for i in self.snapshot_ids() if self.damage(i) is None]
 
     def _unknown(self, snapshot_id: str) -> str:
         ids = self.snapshot_ids()
@@ -185,9 +211,13 @@ class SnapshotStore:
         return f"no snapshot {snapshot_id!r} in {self.snapshots_dir}; available (latest): {shown}"
 
     def latest_id(self) -> str | None:
-        """The newest snapshot (complete or partial), or ``None``."""
+        """The newest snapshot (complete or partial, possibly damaged), or ``None``."""
         ids = self.snapshot_ids()
         return ids[-1] if ids else None
+
+    def latest_intact_id(self) -> str | None:
+        """The newest snapshot that can be read, or ``None``."""
+        return next((i for i in reversed(self.snapshot_ids()) if self.damage(i) is None), None)
 
     def new_snapshot_id(self, now: dt.datetime) -> str:
         """A sortable id from the UTC time (``20261128T093000Z``), suffixed when taken."""
@@ -248,38 +278,68 @@ class SnapshotStore:
     def load(self, snapshot_id: str | None = None) -> tuple[pd.DataFrame, str, dict[str, Any]]:
         """A snapshot's canonical universe, its id and manifest (the latest when ``snapshot_id`` is None)."""
         if snapshot_id is None:
-            snapshot_id = self.latest_id()
+            for candidate in reversed(self.snapshot_ids()):  # the newest readable one
+                problem = self.damage(candidate)
+                if problem is None:
+                    snapshot_id = candidate
+                    break
+                warnings.warn(
+                    f"skipping damaged snapshot {candidate}: {problem}", RuntimeWarning, stacklevel=2
+                )
             if snapshot_id is None:
                 raise SnapshotError(
-                    f"no snapshot in {self.snapshots_dir}; run `npf-screen pull` once with internet access "
-                    f"(or point --cache-dir / ${ENV_VAR} at a cache that has one)"
+                    f"no readable snapshot in {self.snapshots_dir}; run `npf-screen pull` once with internet "
+                    f"access (or point --cache-dir / ${ENV_VAR} at a cache that has one)"
                 )
         manifest = self.manifest(snapshot_id)
+        try:
+            universe = self._read_universe(snapshot_id)
+        except UniverseError as exc:
+            raise SnapshotError(f"{exc}\ndelete snapshot {snapshot_id} or pull again") from exc
+        universe.attrs.update(snapshot_id=snapshot_id, snapshot_status=manifest.get("status", "unknown"))
+        return universe, snapshot_id, manifest
+
+    def _read_universe(self, snapshot_id: str) -> pd.DataFrame:
         path = self.snapshots_dir / snapshot_id / UNIVERSE_FILE
         try:
             frame = pd.read_parquet(path)
-        except Exception as exc:
+        except Exception as exc:  # pyarrow raises several unrelated types for damaged files
             raise SnapshotError(
-                f"{path}: unreadable ({exc}); delete snapshot {snapshot_id} or pull again"
-            ) from exc
-        universe = to_canonical(frame, source=str(path))
-        universe.attrs.update(snapshot_id=snapshot_id, snapshot_status=manifest.get("status", "unknown"))
-        return universe, snapshot_id, manifest
+                f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
+                f"delete snapshot {snapshot_id} or pull again"
+            ) from None
+        return to_canonical(frame, source=str(path), strict=False)  # checked on arrival (sources.checks)
+
+    def has_composition(self, snapshot_id: str) -> bool:
+        """Whether the snapshot was pulled with a revenue-composition table."""
+        return (self.snapshots_dir / snapshot_id / COMPOSITION_FILE).is_file()
 
     def load_composition(self, snapshot_id: str) -> pd.DataFrame:
         """The revenue-composition table stored beside a snapshot's universe."""
         path = self.snapshots_dir / snapshot_id / COMPOSITION_FILE
         if not path.is_file():
             raise SnapshotError(self._unknown(snapshot_id))
-        return pd.read_parquet(path)
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several unrelated types for damaged files
+            raise SnapshotError(
+                f"{path}: unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
+                f"delete snapshot {snapshot_id} or pull again"
+            ) from None
 
     def prune(self, keep: int) -> list[str]:
-        """Delete all but the ``keep`` newest snapshots; the newest complete one is always kept."""
+        """Delete all but the ``keep`` newest readable snapshots and every damaged one.
+
+        The newest readable complete snapshot is always kept, and so is the last readable one: a
+        damaged snapshot never counts as "the newest", and pruning never removes the only
+        snapshot that can still be read.
+        """
         if keep < 1:
             raise SnapshotError(f"retention must keep at least 1 snapshot, not {keep}")
         ids = self.snapshot_ids()
-        complete = [i for i in ids if self._status(i) == "complete"]
-        protected = set(ids[-keep:]) | set(complete[-1:])
+        intact = [i for i in ids if self.damage(i) is None]
+        complete = [i for i in intact if self._status(i) == "complete"]
+        protected = set(intact[-keep:]) | set(complete[-1:])
         removed = [i for i in ids if i not in protected]
         for snapshot_id in removed:
             shutil.rmtree(self.snapshots_dir / snapshot_id, ignore_errors=True)

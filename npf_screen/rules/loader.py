@@ -6,15 +6,14 @@ listing them, each as ``file:line: theme 'id': field: value: how to fix``.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from npf_screen.core.errors import RuleError
+from npf_screen.core.toml_checks import MAX_TOML_BYTES, Problems, parse_toml
 from npf_screen.rules.model import Theme, ThemeSet
-from npf_screen.rules.validation import Problems, unknown_keys, validate_theme
+from npf_screen.rules.validation import unknown_keys, validate_theme
 
 __all__ = ["bundled_rule_files", "load_themes", "parse_rule_text"]
 
@@ -39,20 +38,18 @@ def parse_rule_text(text: str, origin: str = "<string>") -> tuple[list[Theme], l
     (['demo'], [])
     """
     p = Problems(origin, text)
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        bad = text.splitlines()[int(line.group(1)) - 1].strip() if line and text.splitlines() else ""
-        loc = f"{origin}:{line.group(1)}" if line else origin
-        return [], [f"{loc}: TOML syntax error: {exc}; offending text: {bad!r}"]
+    document = parse_toml(text, p)
+    if document is None:
+        return [], p.problems
     unknown_keys(p, None, "top level: ", document, {"theme"})
     raw_themes = document.get("theme", [])
     if not isinstance(raw_themes, list):
-        p.add(None, "theme", "must be an array of tables ([[theme]]).")
+        p.about(None, "theme", "must be an array of tables ([[theme]]).")
         raw_themes = []
     themes = [t for i, raw in enumerate(raw_themes) if (t := validate_theme(p, raw, i)) is not None]
-    return themes, p.items
+    if not raw_themes and not p.problems:
+        p.add("", "defines no theme; a rule file needs at least one [[theme]] table (see seeds/README.md).")
+    return themes, p.problems
 
 
 def bundled_rule_files() -> list[Path]:
@@ -82,6 +79,12 @@ def _load_files(files: list[Path], problems: list[str]) -> dict[str, Theme]:
     themes: dict[str, Theme] = {}
     for file in files:
         try:
+            size = file.stat().st_size
+            if size > MAX_TOML_BYTES:
+                problems.append(
+                    f"{file}: is {size:,} bytes; rule files over {MAX_TOML_BYTES:,} bytes are refused."
+                )
+                continue
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{file}: cannot be read as UTF-8 text: {exc}")

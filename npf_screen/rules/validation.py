@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from npf_screen.core.toml_checks import Problems, control_characters
 from npf_screen.rules.model import (
     DEFAULT_FIELD_WEIGHTS,
     DEFAULT_KEYWORD_FIELDS,
@@ -26,7 +27,7 @@ from npf_screen.rules.model import (
 from npf_screen.universe.regions import PROVINCES
 from npf_screen.universe.schema import NUMERIC_COLUMNS
 
-__all__ = ["Problems", "unknown_keys", "validate_theme"]
+__all__ = ["unknown_keys", "validate_theme"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _THEME_KEYS = {
@@ -40,33 +41,12 @@ _REGION_KEYS = {"provinces", "cities", "terms", "weight", "text_fields", "tie_wi
 _FILTER_KEYS = {"min", "max", "missing"}
 
 
-class Problems:
-    """Collects problems for one file, locating each theme by the line of its ``id``."""
-
-    def __init__(self, origin: str, text: str) -> None:
-        self.origin = origin
-        self.text = text
-        self.items: list[str] = []
-
-    def line_of(self, theme_id: object) -> int | None:
-        if not isinstance(theme_id, str):
-            return None
-        match = re.search(rf'^\s*id\s*=\s*["\']{re.escape(theme_id)}["\']', self.text, re.M)
-        return self.text.count("\n", 0, match.start()) + 1 if match else None
-
-    def add(self, theme_id: object, where: str, message: str) -> None:
-        line = self.line_of(theme_id)
-        loc = f"{self.origin}:{line}" if line else self.origin
-        who = f"theme {theme_id!r}" if isinstance(theme_id, str) else "theme without id"
-        self.items.append(f"{loc}: {who}: {where}: {message}")
-
-
 def _weight(p: Problems, tid: object, where: str, value: Any, *, upper: float = 100.0) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        p.add(tid, where, f"{value!r} is not a number; write a number in (0, {upper:g}].")
+        p.about(tid, where, f"{value!r} is not a number; write a number in (0, {upper:g}].")
         return None
     if not 0 < value <= upper:
-        p.add(tid, where, f"{value!r} is out of range; use a number in (0, {upper:g}].")
+        p.about(tid, where, f"{value!r} is out of range; use a number in (0, {upper:g}].")
         return None
     return float(value)
 
@@ -77,17 +57,37 @@ def _strings(
     if value is None:
         return ()
     if not isinstance(value, list):
-        p.add(tid, where, f'{value!r} must be a list of strings, e.g. ["a", "b"].')
+        p.about(tid, where, f'{value!r} must be a list of strings, e.g. ["a", "b"].')
         return ()
     out: list[str] = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            p.add(tid, f"{where}[{i}]", f"{item!r} is empty or not a string; remove it or write the term.")
+            p.about(tid, f"{where}[{i}]", f"{item!r} is empty or not a string; remove it or write the term.")
+            continue
+        bad = control_characters(item)
+        if bad:
+            p.about(
+                tid, f"{where}[{i}]", f"{item!r} holds control character(s) {', '.join(bad)}; remove them."
+            )
             continue
         out.append(item.strip())
     if not out and not allow_empty:
-        p.add(tid, where, "is empty; list at least one term.")
+        p.about(tid, where, "is empty; list at least one term.")
     return tuple(out)
+
+
+def _text(p: Problems, tid: object, where: str, value: Any, *, prose: bool = False) -> str:
+    """An optional free-text field: a string without control characters (``""`` when absent)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        p.about(tid, where, f"{value!r} must be a string (quoted text), not {type(value).__name__}.")
+        return ""
+    bad = control_characters(value, prose=prose)
+    if bad:
+        p.about(tid, where, f"{value!r} holds control character(s) {', '.join(bad)}; remove them.")
+        return ""
+    return value.strip()
 
 
 def _fields(p: Problems, tid: object, where: str, value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -96,27 +96,27 @@ def _fields(p: Problems, tid: object, where: str, value: Any, default: tuple[str
     names = _strings(p, tid, where, value, allow_empty=False)
     for name in names:
         if name not in FIELDS:
-            p.add(tid, where, f"unknown field {name!r}; choose from {', '.join(FIELDS)}.")
+            p.about(tid, where, f"unknown field {name!r}; choose from {', '.join(FIELDS)}.")
     return tuple(n for n in names if n in FIELDS) or default
 
 
 def unknown_keys(p: Problems, tid: object, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
     for key in table:
         if key not in allowed:
-            p.add(tid, f"{where}{key}", f"unknown field; allowed here: {', '.join(sorted(allowed))}.")
+            p.about(tid, f"{where}{key}", f"unknown field; allowed here: {', '.join(sorted(allowed))}.")
 
 
 def _keywords(p: Problems, tid: object, value: Any) -> tuple[KeywordGroup, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        p.add(tid, "keywords", "must be an array of tables ([[theme.keywords]]).")
+        p.about(tid, "keywords", "must be an array of tables ([[theme.keywords]]).")
         return ()
     groups: list[KeywordGroup] = []
     for i, raw in enumerate(value):
         where = f"keywords[{i}]"
         if not isinstance(raw, dict):
-            p.add(tid, where, "must be a table with weight and terms.")
+            p.about(tid, where, "must be a table with weight and terms.")
             continue
         unknown_keys(p, tid, f"{where}.", raw, _KEYWORD_KEYS)
         weight = _weight(p, tid, f"{where}.weight", raw.get("weight"))
@@ -126,12 +126,16 @@ def _keywords(p: Problems, tid: object, value: Any) -> tuple[KeywordGroup, ...]:
         forbid = _strings(p, tid, f"{where}.forbid_near", raw.get("forbid_near"))
         window = _window(p, tid, f"{where}.near_window", raw.get("near_window", KeywordGroup.near_window))
         if "near_window" in raw and not (require or forbid):
-            p.add(tid, f"{where}.near_window", "is set but the group has no require_near/forbid_near words.")
+            p.about(
+                tid, f"{where}.near_window", "is set but the group has no require_near/forbid_near words."
+            )
         both = {normalize_term(w) for w in require} & {normalize_term(w) for w in forbid}
         if both:
-            p.add(tid, where, f"{sorted(both)[0]!r} is both required and forbidden near the terms; keep one.")
+            p.about(
+                tid, where, f"{sorted(both)[0]!r} is both required and forbidden near the terms; keep one."
+            )
         if weight is not None and terms:
-            label = str(raw.get("label", ""))
+            label = _text(p, tid, f"{where}.label", raw.get("label"))
             groups.append(KeywordGroup(weight, terms, fields, label, require, forbid, window))
     return tuple(groups)
 
@@ -139,7 +143,7 @@ def _keywords(p: Problems, tid: object, value: Any) -> tuple[KeywordGroup, ...]:
 def _window(p: Problems, tid: object, where: str, value: Any) -> int:
     """A context window in characters: an integer in [0, 200]."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 200:
-        p.add(tid, where, f"{value!r} must be a whole number of characters in [0, 200].")
+        p.about(tid, where, f"{value!r} must be a whole number of characters in [0, 200].")
         return KeywordGroup.near_window
     return value
 
@@ -148,13 +152,13 @@ def _exclusions(p: Problems, tid: object, value: Any) -> tuple[Exclusion, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        p.add(tid, "exclude", "must be an array of tables ([[theme.exclude]]).")
+        p.about(tid, "exclude", "must be an array of tables ([[theme.exclude]]).")
         return ()
     out: list[Exclusion] = []
     for i, raw in enumerate(value):
         where = f"exclude[{i}]"
         if not isinstance(raw, dict):
-            p.add(tid, where, "must be a table with terms or industries, and penalty or veto.")
+            p.about(tid, where, "must be a table with terms or industries, and penalty or veto.")
             continue
         unknown_keys(p, tid, f"{where}.", raw, _EXCLUDE_KEYS)
         terms = _strings(p, tid, f"{where}.terms", raw.get("terms"))
@@ -162,16 +166,25 @@ def _exclusions(p: Problems, tid: object, value: Any) -> tuple[Exclusion, ...]:
         fields = _fields(p, tid, f"{where}.fields", raw.get("fields"), Exclusion.fields)
         veto = raw.get("veto", False)
         if not isinstance(veto, bool):
-            p.add(tid, f"{where}.veto", f"{veto!r} must be true or false.")
+            p.about(tid, f"{where}.veto", f"{veto!r} must be true or false.")
             veto = False
         penalty = 0.0
         if "penalty" in raw:
             penalty = _weight(p, tid, f"{where}.penalty", raw["penalty"]) or 0.0
         if not terms and not industries:
-            p.add(tid, where, "names no terms and no industries; add one or remove the exclusion.")
+            p.about(tid, where, "names no terms and no industries; add one or remove the exclusion.")
         if not veto and not penalty:
-            p.add(tid, where, "has neither penalty nor veto = true; set one of them.")
-        out.append(Exclusion(terms, industries, fields, penalty, veto, str(raw.get("reason", ""))))
+            p.about(tid, where, "has neither penalty nor veto = true; set one of them.")
+        out.append(
+            Exclusion(
+                terms,
+                industries,
+                fields,
+                penalty,
+                veto,
+                _text(p, tid, f"{where}.reason", raw.get("reason"), prose=True),
+            )
+        )
     return tuple(out)
 
 
@@ -179,13 +192,13 @@ def _region(p: Problems, tid: object, value: Any) -> Region | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        p.add(tid, "region", "must be a table ([theme.region]).")
+        p.about(tid, "region", "must be a table ([theme.region]).")
         return None
     unknown_keys(p, tid, "region.", value, _REGION_KEYS)
     provinces = _strings(p, tid, "region.provinces", value.get("provinces"))
     for name in provinces:
         if name not in PROVINCES:
-            p.add(
+            p.about(
                 tid,
                 "region.provinces",
                 f"unknown province {name!r}; use a short name such as {PROVINCES[:4]}.",
@@ -196,7 +209,7 @@ def _region(p: Problems, tid: object, value: Any) -> Region | None:
     text_fields = _fields(p, tid, "region.text_fields", value.get("text_fields"), Region.text_fields)
     tie = _window(p, tid, "region.tie_window", value.get("tie_window", Region.tie_window))
     if not provinces and not cities:
-        p.add(tid, "region", "names no provinces and no cities; a regional theme needs at least one.")
+        p.about(tid, "region", "names no provinces and no cities; a regional theme needs at least one.")
     return Region(provinces, cities, terms, weight, text_fields, tie)
 
 
@@ -204,30 +217,35 @@ def _filters(p: Problems, tid: object, value: Any) -> tuple[RangeFilter, ...]:
     if value is None:
         return ()
     if not isinstance(value, dict):
-        p.add(tid, "filters", "must be a table of column = { min = …, max = … }.")
+        p.about(tid, "filters", "must be a table of column = { min = …, max = … }.")
         return ()
     out: list[RangeFilter] = []
     for column, spec in value.items():
         where = f"filters.{column}"
         if column not in NUMERIC_COLUMNS:
-            p.add(tid, where, f"unknown numeric column; choose from {', '.join(NUMERIC_COLUMNS)}.")
+            p.about(tid, where, f"unknown numeric column; choose from {', '.join(NUMERIC_COLUMNS)}.")
             continue
         if not isinstance(spec, dict):
-            p.add(tid, where, "must be a table such as { min = 10 }.")
+            p.about(tid, where, "must be a table such as { min = 10 }.")
             continue
         unknown_keys(p, tid, f"{where}.", spec, _FILTER_KEYS)
         bounds: dict[str, float | None] = {}
         for key in ("min", "max"):
             bound = spec.get(key)
-            if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | float)):
-                p.add(tid, f"{where}.{key}", f"{bound!r} is not a number.")
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, int | float) or not math.isfinite(bound)
+            ):
+                p.about(tid, f"{where}.{key}", f"{bound!r} is not a finite number.")
                 bound = None
             bounds[key] = None if bound is None else float(bound)
-        if bounds["min"] is None and bounds["max"] is None:
-            p.add(tid, where, "sets neither min nor max.")
+        low, high = bounds["min"], bounds["max"]
+        if low is None and high is None and not any(k in spec for k in ("min", "max")):
+            p.about(tid, where, "sets neither min nor max.")
+        if low is not None and high is not None and low > high:
+            p.about(tid, where, f"min {low:g} is above max {high:g}; no company could pass. Swap them.")
         missing = spec.get("missing", "pass")
         if missing not in ("pass", "fail"):
-            p.add(tid, f"{where}.missing", f'{missing!r} must be "pass" or "fail".')
+            p.about(tid, f"{where}.missing", f'{missing!r} must be "pass" or "fail".')
             missing = "pass"
         out.append(RangeFilter(column, bounds["min"], bounds["max"], missing))
     return tuple(out)
@@ -237,12 +255,12 @@ def _field_weights(p: Problems, tid: object, value: Any) -> Mapping[str, float]:
     if value is None:
         return DEFAULT_FIELD_WEIGHTS
     if not isinstance(value, dict):
-        p.add(tid, "field_weights", "must be a table such as { business_scope = 0.5 }.")
+        p.about(tid, "field_weights", "must be a table such as { business_scope = 0.5 }.")
         return DEFAULT_FIELD_WEIGHTS
     weights = dict(DEFAULT_FIELD_WEIGHTS)
     for name, w in value.items():
         if name not in FIELDS:
-            p.add(tid, f"field_weights.{name}", f"unknown field; choose from {', '.join(FIELDS)}.")
+            p.about(tid, f"field_weights.{name}", f"unknown field; choose from {', '.join(FIELDS)}.")
             continue
         checked = _weight(p, tid, f"field_weights.{name}", w, upper=2.0)
         if checked is not None:
@@ -257,38 +275,39 @@ def _duplicate_terms(p: Problems, tid: object, groups: tuple[KeywordGroup, ...])
             key = normalize_term(term)
             where = f"keywords[{i}].terms"
             if key in seen:
-                p.add(tid, where, f"duplicate keyword {term!r} (also in {seen[key]}); keep it once.")
+                p.about(tid, where, f"duplicate keyword {term!r} (also in {seen[key]}); keep it once.")
             else:
                 seen[key] = where
 
 
 def validate_theme(p: Problems, raw: Any, index: int) -> Theme | None:
     if not isinstance(raw, dict):
-        p.add(None, f"theme[{index}]", "must be a table ([[theme]]).")
+        p.about(None, f"theme[{index}]", "must be a table ([[theme]]).")
         return None
     tid = raw.get("id")
-    if not isinstance(tid, str) or not _ID.match(tid):
-        p.add(None, f"theme[{index}].id", f"{tid!r} is not a valid id; use lower-case letters, digits, _.")
+    if not isinstance(tid, str) or not _ID.fullmatch(tid):
+        p.about(None, f"theme[{index}].id", f"{tid!r} is not a valid id; use lower-case letters, digits, _.")
         tid = None
     unknown_keys(p, tid, "", raw, _THEME_KEYS)
     texts = {}
     for key in ("name", "rationale", "source"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            p.add(tid, key, f"{value!r} is missing or empty; write the theme's {key}.")
-        texts[key] = str(value or "").strip()
+            p.about(tid, key, f"{value!r} is missing or empty; write the theme's {key}.")
+            value = None
+        texts[key] = _text(p, tid, key, value, prose=key != "name")
     line = raw.get("line")
     if line not in LINES:
-        p.add(tid, "line", f"unknown line {line!r}; choose from {', '.join(LINES)}.")
+        p.about(tid, "line", f"unknown line {line!r}; choose from {', '.join(LINES)}.")
     keywords = _keywords(p, tid, raw.get("keywords"))
     _duplicate_terms(p, tid, keywords)
     industries = _strings(p, tid, "industries", raw.get("industries"))
     concepts = _strings(p, tid, "concepts", raw.get("concepts"))
     if not keywords and not industries and not concepts:
-        p.add(tid, "keywords", "the theme has no keywords, industries or concepts; it could match nothing.")
+        p.about(tid, "keywords", "the theme has no keywords, industries or concepts; it could match nothing.")
     region = _region(p, tid, raw.get("region"))
     if line == "regional" and region is None:
-        p.add(tid, "region", "a regional theme needs [theme.region] with provinces or cities.")
+        p.about(tid, "region", "a regional theme needs [theme.region] with provinces or cities.")
     numbers = {}
     for key, default, upper in (
         ("industry_weight", Theme.industry_weight, 100.0),
@@ -298,11 +317,11 @@ def validate_theme(p: Problems, raw: Any, index: int) -> Theme | None:
         numbers[key] = _weight(p, tid, key, raw[key], upper=upper) if key in raw else default
     min_score = raw.get("min_score", 0.0)
     if isinstance(min_score, bool) or not isinstance(min_score, int | float) or not 0 <= min_score < 100:
-        p.add(tid, "min_score", f"{min_score!r} must be a number in [0, 100).")
+        p.about(tid, "min_score", f"{min_score!r} must be a number in [0, 100).")
         min_score = 0.0
     cap = raw.get("unconfirmed_cap")
     if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | float) or not 0 <= cap <= 100):
-        p.add(tid, "unconfirmed_cap", f"{cap!r} must be a number in [0, 100].")
+        p.about(tid, "unconfirmed_cap", f"{cap!r} must be a number in [0, 100].")
         cap = None
     if tid is None or line not in LINES:
         return None

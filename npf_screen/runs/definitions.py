@@ -44,14 +44,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from npf_screen.core.errors import DefinitionError, OutputError
-from npf_screen.core.toml_checks import Checker, placeholders
-from npf_screen.outputs.watchlists.codes import check_inside
+from npf_screen.core.toml_checks import Problems, format_specs, parse_toml, placeholders
+from npf_screen.outputs.watchlists.codes import NAME_MAX_BYTES, check_inside
+from npf_screen.outputs.watchlists.terminals import check_block_stem
 from npf_screen.outputs.watchlists.writer import FORMATS, SUFFIXES
 from npf_screen.rules.model import LINES
 
@@ -71,7 +71,8 @@ SOURCES: tuple[str, ...] = ("live", "latest", "file", "sample")
 #: Listing boards (see :func:`npf_screen.universe.schema.board_of`).
 BOARDS: tuple[str, ...] = ("主板", "创业板", "科创板", "北交所")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-#: The keys each table of a definition file may hold (checked by :class:`~.toml_checks.Checker`).
+#: The keys each table of a definition file may hold (checked by
+#: :class:`~npf_screen.core.toml_checks.Problems`).
 _KEYS: dict[str, set[str]] = {
     "": {"screen", "universe", "filters", "watchlist"},
     "[screen]": {
@@ -91,6 +92,8 @@ _KEYS: dict[str, set[str]] = {
     "[[watchlist]]": {"format", "path", "name", "themes", "register", "overwrite_main"},
 }
 _PLACEHOLDERS = {"theme", "theme_name"}
+_THEME_ID_MAX = 64  # theme ids are at most 64 characters (rules.validation)
+_TOP_MAX, _BUFFER_MAX, _DAYS_MAX = 10_000, 100.0, 36_600  # members per theme, buffer, 100 years
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ class ScreenDefinition:
     watchlists: tuple[WatchlistSpec, ...] = ()
 
 
-def _watchlists(c: Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec, ...]:
+def _watchlists(c: Problems, raw: Any, output_dir: Path) -> tuple[WatchlistSpec, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -176,15 +179,29 @@ def _watchlists(c: Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec, 
         if fmt not in FORMATS:
             c.add(f"{where}.format", f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}.")
             continue
+        templates_ok = True
         for key, value in (("path", path), ("name", name)):
             unknown = placeholders(value or "") - _PLACEHOLDERS
             if unknown:
+                templates_ok = False
                 c.add(
                     f"{where}.{key}",
                     f"unknown placeholder(s) {sorted(unknown)}; use {{theme}} or {{theme_name}}.",
                 )
+            fancy = format_specs(value or "")
+            if fancy:
+                templates_ok = False
+                c.add(
+                    f"{where}.{key}", f"format specs are not allowed ({', '.join(fancy)}); write {{theme}}."
+                )
+        if not templates_ok:
+            continue
         if "{theme_name}" in path:
             c.add(f"{where}.path", "use {theme} (the id) in file names; {theme_name} is for name.")
+        longest = path.replace("{theme}", "t" * _THEME_ID_MAX)
+        if any(len(part.encode("utf-8")) > NAME_MAX_BYTES for part in Path(longest).parts):
+            c.add(f"{where}.path", f"a file or folder name would exceed {NAME_MAX_BYTES} bytes; shorten it.")
+            continue
         sample = path.replace("{theme}", "theme")
         try:
             target = check_inside(sample, output_dir)
@@ -200,12 +217,18 @@ def _watchlists(c: Checker, raw: Any, output_dir: Path) -> tuple[WatchlistSpec, 
         overwrite_main = c.boolean(table, where, "overwrite_main", False)
         if fmt != "tdx" and (register or overwrite_main):
             c.add(where, 'register and overwrite_main apply to format = "tdx" only.')
+        if fmt == "tdx":
+            stem = Path(path.replace("{theme}", "theme")).stem
+            try:
+                check_block_stem(stem, overwrite_main=overwrite_main)
+            except OutputError as exc:
+                c.add(f"{where}.path", str(exc))
         themes = c.strings(table, where, "themes")
         specs.append(WatchlistSpec(fmt, path, name, themes, register, overwrite_main))
     return tuple(specs)
 
 
-def _universe(c: Checker, raw: Any, base: Path) -> UniverseSpec:
+def _universe(c: Problems, raw: Any, base: Path) -> UniverseSpec:
     table = c.table(raw, "[universe]", _KEYS["[universe]"])
     source = c.text(table, "[universe]", "source", "live") or "live"
     if source not in SOURCES:
@@ -220,7 +243,7 @@ def _universe(c: Checker, raw: Any, base: Path) -> UniverseSpec:
     return UniverseSpec(source, (base / path).expanduser() if path else None, snapshot)
 
 
-def _filters(c: Checker, raw: Any) -> Filters:
+def _filters(c: Problems, raw: Any) -> Filters:
     w = "[filters]"
     table = c.table(raw, w, _KEYS[w])
     low = c.number(table, w, "market_cap_min", None, low=0)
@@ -232,7 +255,7 @@ def _filters(c: Checker, raw: Any) -> Filters:
         c.add(f"{w}.missing", f'{missing!r} must be "pass" or "fail".')
     return Filters(
         exclude_st=c.boolean(table, w, "exclude_st", True),
-        min_days_listed=c.number(table, w, "min_days_listed", 0, low=0, integer=True),
+        min_days_listed=c.number(table, w, "min_days_listed", 0, low=0, high=_DAYS_MAX, integer=True),
         market_cap_min=None if low is None else float(low),
         market_cap_max=None if high is None else float(high),
         boards=c.strings(table, w, "boards", BOARDS),
@@ -263,13 +286,16 @@ def parse_definition(
     DefinitionError
         Listing every problem as ``file: key: reason``.
     """
-    c = Checker(str(origin))
+    c = Problems(str(origin), text)
     base = Path(base_dir) if base_dir is not None else Path(origin).parent
     base = base.expanduser().resolve()
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DefinitionError([f"{origin}: not valid TOML: {exc}"]) from exc
+    raw = parse_toml(text, c)
+    if raw is None:
+        raise DefinitionError(c.problems)
+    if not raw:
+        raise DefinitionError(
+            [f"{origin}: the definition is empty; it needs [screen] or [[watchlist]] (see examples/screens)."]
+        )
     c.table(raw, "", _KEYS[""])
     w = "[screen]"
     screen = c.table(raw.get("screen"), w, _KEYS[w])
@@ -288,8 +314,8 @@ def parse_definition(
         lines=c.strings(screen, w, "lines", LINES),
         rules=tuple((base / p).expanduser() for p in c.strings(screen, w, "rules")),
         bundled_rules=c.boolean(screen, w, "bundled_rules", True),
-        top=c.number(screen, w, "top", 20, low=1, integer=True),
-        buffer=float(c.number(screen, w, "buffer", 1.0, low=1.0)),
+        top=c.number(screen, w, "top", 20, low=1, high=_TOP_MAX, integer=True),
+        buffer=float(c.number(screen, w, "buffer", 1.0, low=1.0, high=_BUFFER_MAX)),
         history_dir=(base / history).expanduser().resolve() if history else None,
         universe=_universe(c, raw.get("universe"), base),
         filters=_filters(c, raw.get("filters")),

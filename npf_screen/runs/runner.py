@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from npf_screen.core.errors import DefinitionError, RunError, UnknownThemeError
+from npf_screen.core.errors import DefinitionError, EmptyRunError, RunError, UnknownThemeError
 from npf_screen.core.exit_codes import ExitCode
 from npf_screen.rules.model import ThemeSet
 from npf_screen.runs.definitions import ScreenDefinition
@@ -139,6 +139,7 @@ def run_screen(
     loader: UniverseLoader | None = None,
     themes: ThemeSet | None = None,
     screener: Callable[[pd.DataFrame, ThemeSet, str], Any] | None = None,
+    allow_empty: bool = False,
 ) -> RunOutcome:
     """Run a screen definition once and record it (see the module docs for every step).
 
@@ -160,6 +161,8 @@ def run_screen(
     screener : callable, optional
         ``screener(universe, themes, snapshot_id)`` returning an object with ``candidates`` (and
         optionally ``evidence``); default :func:`npf_screen.screen`.
+    allow_empty : bool, default False
+        Write empty watchlists even when the previous run had members (otherwise refused).
 
     Returns
     -------
@@ -173,6 +176,8 @@ def run_screen(
         Another run of this screen is in progress.
     RunError
         ``run_date`` precedes the latest recorded run.
+    EmptyRunError
+        No member was selected while the previous run had some (see ``allow_empty``).
     OutputError
         A watchlist cannot be written (nothing is replaced and no run is recorded).
     """
@@ -180,6 +185,10 @@ def run_screen(
     root = Path(history_dir or definition.history_dir or default_history_dir(definition.name)).expanduser()
     history = RunHistory(root)
     with history.lock():
+        from npf_screen.core.transaction import recover
+
+        recover(history.journal)  # a run killed while switching its files is completed first
+        notes = [f"moved aside an unreadable run record: {p}" for p in history.quarantine()]
         later = [i for i in history.run_ids() if i > date.isoformat()]
         if later:
             raise RunError(
@@ -194,17 +203,28 @@ def run_screen(
         members = select_members(
             candidates, previous.members if previous else None, definition.top, definition.buffer, date
         )
-        from npf_screen.outputs.watchlists.writer import commit
+        if not len(members) and previous is not None and len(previous.members) and not allow_empty:
+            kept = ", ".join(f"{k}: -{v}" for k, v in removed.items() if v) or "no filter removed any"
+            raise EmptyRunError(
+                f"the run selected no member from {len(universe)}/{len(data.frame)} companies "
+                f"(filters {kept}), while run {previous.run_id} had {len(previous.members)}; refusing to "
+                "empty the watchlists, nothing was changed. Check [filters], or pass --allow-empty."
+            )
+        from npf_screen.outputs.watchlists.writer import PlannedWrite, commit
 
-        written = commit(_plans(definition, chosen, members, getattr(result, "evidence", None)))
+        plans = _plans(definition, chosen, members, getattr(result, "evidence", None))
         now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         record = RunRecord(
             run_id=date.isoformat(), screen=definition.name, definition_hash=definition.digest,
             snapshot_id=data.snapshot_id, created_at=now, themes=list(chosen.ids), top=definition.top,
             buffer=definition.buffer, universe_size=len(data.frame), screened_size=len(universe),
-            stale=data.stale, partial=data.partial, notes=list(data.notes), filtered_out=removed,
+            stale=data.stale, partial=data.partial, notes=[*data.notes, *notes], filtered_out=removed,
             members=members,
         )  # fmt: skip
         replaced = date.isoformat() in history.run_ids()
-        history.save(record, candidates)
+        record_file, render = history.stage(record, candidates)
+        # Watchlists and the run record switch together: all old or all new, even across a kill.
+        switched = commit([*plans, PlannedWrite(record_file, render)], journal=history.journal)
+        written = [path for path in switched if path != record_file]
+        history.finish(record)
     return RunOutcome(record, diff_runs(previous, record, candidates), written, replaced, root)

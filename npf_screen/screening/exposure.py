@@ -212,6 +212,7 @@ def _product_matches(products: pd.Series, themes: ThemeSet) -> pd.DataFrame:
     table = to_canonical(
         pd.DataFrame({"code": [f"{i:06d}" for i in range(len(unique))], "name": pd.NA, "products": unique}),
         source="<revenue composition>",
+        strict=False,
     )
     rules, _, scored = score_table(table, themes)
     e = scored.evidence

@@ -368,6 +368,9 @@ def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
     for field in FIELDS:
         parts = _field_values(universe, field)
         joined = _SEPARATOR.join(parts)
+        if joined.count(_SEPARATOR) != max(len(parts) - 1, 0):  # a text holding the separator itself
+            parts = [part.replace(_SEPARATOR, " ") for part in parts]
+            joined = _SEPARATOR.join(parts)
         lower = joined.lower()
         if len(lower) != len(joined):  # a rare character whose lower case is longer: fold per company
             lower = _SEPARATOR.join(part.lower()[: len(part)].ljust(len(part)) for part in parts)
@@ -423,8 +426,11 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
             glued_left = rules.bound_left[term] & (before < 128) & _ASCII_ALNUM[before & 127]
             glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
             keep = ~(glued_left | glued_right)
-            term, start = term[keep], start[keep]
+            term, start, end = term[keep], start[keep], end[keep]
         company = np.searchsorted(texts.offsets[field], start, side="right") - 1
+        # A match must end inside its own company's text: never across the separator.
+        inside = end < texts.offsets[field][company + 1]
+        company, term, start = company[inside], term[inside], start[inside]
         order = np.lexsort((start, term, company))
         company, term, start = company[order], term[order], start[order]
         first = np.ones(len(order), dtype=bool)

@@ -19,6 +19,10 @@ SAMPLE_FILE = "sample_companies.csv"
 def _read_csv(path: Path | str, source: str) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        raise UniverseError(
+            [f"{source}: the file is empty; write a header row and one row per company."]
+        ) from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise UniverseError([f"{source}: cannot be read as UTF-8 CSV: {exc}"]) from exc
 
@@ -57,6 +61,8 @@ def load_universe(path: str | Path) -> pd.DataFrame:
         frame = _read_csv(file, str(file))
     else:
         raise UniverseError([f"{file}: unknown file type {suffix!r}; use .csv or .parquet."])
+    if frame.empty:
+        raise UniverseError([f"{file}: holds no companies (only a header?); add one row per company."])
     return to_canonical(frame, source=str(file))
 
 

@@ -43,6 +43,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from npf_screen.core.errors import UniverseError
@@ -100,6 +101,9 @@ COLUMN_ALIASES: Mapping[str, str] = {
 }
 
 _CODE = re.compile(r"^[0-9]{6}$")
+#: Only Shenzhen main-board codes (000-003) start with zeros a spreadsheet can drop; ``60051`` is
+#: not ``060051`` (no such code) but a digit lost from ``600051`` or similar, so it is refused.
+_PADDED_PREFIXES = ("000", "001", "002", "003")
 _BOARD_BY_PREFIX = (
     (("688", "689"), "科创板"),
     (("300", "301", "302"), "创业板"),
@@ -149,12 +153,12 @@ def _normalize_code(value: object) -> object:
     text = unicodedata.normalize("NFKC", str(value)).strip().upper()  # full-width digits → ASCII
     text = re.sub(r"^(SH|SZ|BJ)\.?", "", text)
     text = re.sub(r"\.(SH|SZ|BJ|SS)$", "", text)
-    if text.isascii() and text.isdigit() and len(text) < 6:
-        text = text.zfill(6)
+    if text.isascii() and text.isdigit() and len(text) < 6 and text.zfill(6)[:3] in _PADDED_PREFIXES:
+        text = text.zfill(6)  # leading zeros a spreadsheet dropped; other short codes stay malformed
     return text
 
 
-def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
+def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, strict: bool = True) -> pd.DataFrame:
     """Map a company table onto the canonical schema and validate it.
 
     Recognised alias columns are renamed, canonical columns that are absent are added as missing,
@@ -167,6 +171,9 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
         A company table, e.g. ``companies.csv`` from the reference data or a snapshot.
     source : str
         Where the table came from, used in error messages.
+    strict : bool, default True
+        Also refuse blank names and non-numeric or infinite numbers (a user's company table).
+        ``False`` for tables npf-screen wrote or checked itself (snapshots, product texts).
 
     Returns
     -------
@@ -200,6 +207,8 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
         )
     out["code"] = data["code"].reset_index(drop=True).map(_normalize_code).astype("string")
     problems = _code_problems(out, source)
+    if strict:
+        problems += _records(source, "name", out.index[out["name"].isna()], out)
     if problems:
         raise UniverseError(problems)
     out["exchange"] = out["exchange"].fillna(out["code"].map(exchange_of).astype("string"))
@@ -211,7 +220,26 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>") -> pd.DataFrame:
         values = data[column].reset_index(drop=True) if column in data.columns else None
         out[column] = pd.to_numeric(values, errors="coerce") if values is not None else float("nan")
         out[column] = out[column].astype("float64")
+        if values is not None and strict:
+            given = values.notna() & (values.astype("string").str.strip() != "").fillna(False)
+            bad = out.index[(given & out[column].isna()) | np.isinf(out[column])]
+            problems += _records(source, column, bad, values, what="non-numeric or infinite value(s)")
+    if problems:
+        raise UniverseError(problems)
     return out[list(CANONICAL_COLUMNS)]
+
+
+def _records(
+    source: str, column: str, bad: pd.Index, values: pd.DataFrame | pd.Series, what: str = "blank value(s)"
+) -> list[str]:
+    """One problem naming the records of ``column`` listed in ``bad`` (the first ten shown)."""
+    if not len(bad):
+        return []
+    column_values = values[column] if isinstance(values, pd.DataFrame) else values
+    shown = ", ".join(f"record {i + 1}: {column_values.iloc[i]!r}" for i in bad[:10])
+    more = f" (+{len(bad) - 10} more)" if len(bad) > 10 else ""
+    fix = "write the short name" if column == "name" else "write a number or leave the cell empty"
+    return [f"{source}: column {column!r} has {len(bad)} {what} ({shown}{more}); {fix}."]
 
 
 def _code_problems(out: pd.DataFrame, source: str) -> list[str]:

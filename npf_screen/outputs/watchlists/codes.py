@@ -24,7 +24,10 @@ from pathlib import Path
 from npf_screen.core.errors import OutputError
 from npf_screen.universe.schema import exchange_of
 
-__all__ = ["EBK_MARKET", "TDX_MARKET", "check_inside", "exchange_prefix", "validate_codes"]
+__all__ = ["EBK_MARKET", "NAME_MAX_BYTES", "TDX_MARKET", "check_inside", "exchange_prefix", "validate_codes"]
+
+#: The longest file or folder name (bytes) common file systems accept.
+NAME_MAX_BYTES = 255
 
 #: 通达信 market digit by exchange.
 TDX_MARKET: dict[str, str] = {"SZ": "0", "SH": "1", "BJ": "2"}
@@ -105,7 +108,23 @@ def check_inside(path: str | Path, base_dir: str | Path | None) -> Path:
     OutputError
         If the target lies outside ``base_dir`` or names a directory.
     """
-    target = Path(path).expanduser()
+    text = str(path)
+    if not text.strip() or "\x00" in text:
+        raise OutputError(f"refusing to write {text!r}: name a file (non-empty, without NUL characters).")
+    long_parts = [part for part in Path(text).parts if len(part.encode("utf-8", "replace")) > NAME_MAX_BYTES]
+    if long_parts:
+        raise OutputError(
+            f"refusing to write {text[:80]}…: the name {long_parts[0][:40]}… is longer than "
+            f"{NAME_MAX_BYTES} bytes, more than file systems take; shorten it."
+        )
+    try:
+        return _check_inside(Path(text), base_dir, path)
+    except OSError as exc:
+        raise OutputError(f"refusing to write {text}: {exc.strerror or exc}; choose another path.") from exc
+
+
+def _check_inside(target: Path, base_dir: str | Path | None, path: str | Path) -> Path:
+    target = target.expanduser()
     if base_dir is not None:
         base = Path(base_dir).expanduser().resolve()
         target = (base / target).resolve()
@@ -118,4 +137,9 @@ def check_inside(path: str | Path, base_dir: str | Path | None) -> Path:
         target = target.resolve()
     if target.is_dir():
         raise OutputError(f"refusing to write {target}: it is a directory; name a file.")
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise OutputError(
+            f"refusing to write {target}: {blocking} is a file, not a folder; choose another path."
+        )
     return target

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from npf_screen.core.errors import OutputError
 from npf_screen.core.records import plain_value, records
 
 __all__ = ["csv_bytes", "json_bytes", "write_parquet", "write_xlsx"]
@@ -83,6 +84,9 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.reset_index(drop=True).to_parquet(path, index=False)
 
 
+_XLSX_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl ILLEGAL_CHARACTERS_RE
+
+
 def _sheet_title(raw: str, used: set[str]) -> str:
     base = _SHEET_BAD.sub("_", raw).strip("'")[:31] or "sheet"
     title, n = base, 2
@@ -96,8 +100,20 @@ def _sheet_title(raw: str, used: set[str]) -> str:
 def _fill(sheet: object, frame: pd.DataFrame) -> None:
     columns = [str(c) for c in frame.columns]
     sheet.append(columns)  # type: ignore[attr-defined]
-    for row in frame.itertuples(index=False):
-        sheet.append([plain_value(v) for v in row])  # type: ignore[attr-defined]
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        values = [plain_value(v) for v in row]
+        try:
+            sheet.append(values)  # type: ignore[attr-defined]
+        except IllegalCharacterError:
+            bad = next(
+                c for c, v in zip(columns, values, strict=True) if isinstance(v, str) and _XLSX_BAD.search(v)
+            )
+            raise OutputError(
+                f"xlsx sheet {sheet.title!r}, row {number}, column {bad!r} holds a control character "  # type: ignore[attr-defined]
+                "Excel cannot store; clean the value or choose csv or json."
+            ) from None
     if "code" in columns:
         letter = sheet.cell(row=1, column=columns.index("code") + 1).column_letter  # type: ignore[attr-defined]
         for cell in sheet[letter][1:]:  # type: ignore[index]

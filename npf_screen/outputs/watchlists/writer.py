@@ -25,6 +25,7 @@ ths      同花顺 import ``.txt``                   :mod:`.terminals`
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from npf_screen.core.atomic import atomic_path
+from npf_screen.core.atomic import USER_ERRNOS
 from npf_screen.core.errors import OutputError
+from npf_screen.core.transaction import commit_files
 from npf_screen.outputs.watchlists import tables, terminals
 from npf_screen.outputs.watchlists.codes import check_inside, validate_codes
 
@@ -56,6 +58,7 @@ SUFFIXES: dict[str, str] = {
     "tdx": ".blk", "ebk": ".ebk", "em": ".txt", "ths": ".txt",
 }  # fmt: skip
 _REQUIRED_SUFFIX = ("tdx", "ebk", "xlsx")
+_JOURNAL = ".npf-screen-commit.json"
 _TEXT_RENDERERS: dict[str, Callable[[list[str]], bytes]] = {
     "tdx": terminals.tdx_bytes,
     "ebk": terminals.ebk_bytes,
@@ -144,8 +147,13 @@ def plan_watchlist(
     return [PlannedWrite(target, lambda tmp: tables.write_xlsx(data, tmp, evidence=evidence))]
 
 
-def commit(plans: Iterable[PlannedWrite]) -> list[Path]:
-    """Write planned files all-or-nothing: each to a temporary file, then all renamed into place.
+def commit(plans: Iterable[PlannedWrite], journal: Path | None = None) -> list[Path]:
+    """Write planned files all-or-nothing: all staged, then switched at once (even across a kill).
+
+    The switch is :func:`npf_screen.core.transaction.commit_files`: a kill before its journal is
+    written leaves every file old, a kill after it is completed by the next commit with the same
+    ``journal`` (default ``.npf-screen-commit.json`` in the folder the files share), and staged
+    or temporary files a killed commit left beside these targets are removed.
 
     Registrations of the same ``blocknew.cfg`` are merged (read once, each block upserted) under a
     lock file beside it (``.blocknew.cfg.lock``), so concurrent screens sharing a 通达信 folder do
@@ -179,10 +187,15 @@ def commit(plans: Iterable[PlannedWrite]) -> list[Path]:
             for block_name, stem in entries:
                 data = terminals.register_block(data, block_name, stem)
             files[cfg] = _bytes_writer(data)
-        with contextlib.ExitStack() as stack:
-            for target, render in files.items():
-                render(stack.enter_context(atomic_path(target)))
-    return list(files)
+        if journal is None:
+            journal = Path(os.path.commonpath([t.parent for t in files] or [Path.cwd()])) / _JOURNAL
+        try:
+            return commit_files(files, journal)
+        except OSError as exc:
+            if exc.errno not in USER_ERRNOS:
+                raise
+            where = exc.filename or journal.parent
+            raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was replaced.") from exc
 
 
 def _cfg_lock(cfg: Path) -> Any:
