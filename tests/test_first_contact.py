@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import npf_screen as npf
-from npf_screen.cli import main
+from npf_screen.cli.main import main
 from npf_screen.outputs.terminal import WIDTH, display_width
 from npf_screen.screening import matching
 from npf_screen.screening.rule_cache import load_compiled_themes

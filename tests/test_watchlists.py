@@ -300,6 +300,8 @@ def test_every_format_writes_atomically_without_temporaries(tmp_path: Path) -> N
 
 
 # ------------------------------------------------------------------ read back by outside readers
+# pytdx's reader opens the block files without closing them (a ResourceWarning when they are collected).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore::ResourceWarning")
 def test_tdx_blocks_read_back_with_pytdx(tmp_path: Path) -> None:
     """pytdx's CustomerBlockReader (a reader we did not write) sees our blocknew.cfg and .blk files
     exactly: block names (GBK), file stems, codes in order. No lock file is left in the folder."""
