@@ -511,6 +511,7 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
                 (texts.folded[f] for f in FIELDS),
             )
         )
+    n_terms = len(rules.terms) + 1
     for f_idx, (field, matches) in enumerate(zip(FIELDS, scans, strict=True)):
         if not matches:
             continue
@@ -524,15 +525,26 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
             glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
             keep = ~(glued_left | glued_right)
             term, start = term[keep], start[keep]
-        company = np.searchsorted(texts.offsets[field], start, side="right") - 1
-        order = np.lexsort((start, term, company))
-        company, term, start = company[order], term[order], start[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (company[1:] != company[:-1]) | (term[1:] != term[:-1])
-        company, term, start = company[first], term[first], start[first]
-        local = start - texts.offsets[field][company]
-        parts.append(pd.DataFrame({"company": company, "field": f_idx, "term": term, "start": local}))
-    return pd.concat(parts, ignore_index=True) if parts else _no_hits()
+        offsets = texts.offsets[field]
+        company = np.searchsorted(offsets, start, side="right") - 1
+        span = int(offsets[-1]) + 1
+        if (len(offsets) * n_terms) * span < 2**62:  # one int64 sort key: (company, term, start)
+            pair = company * n_terms + term
+            order = np.argsort(pair * span + start)
+            pair = pair[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = pair[1:] != pair[:-1]
+        else:
+            order = np.lexsort((start, term, company))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = (company[order][1:] != company[order][:-1]) | (term[order][1:] != term[order][:-1])
+        keep = order[first]
+        company, term, start = company[keep], term[keep], start[keep]
+        parts.append((company, np.full(len(keep), f_idx, dtype=np.int64), term, start - offsets[company]))
+    if not parts:
+        return _no_hits()
+    columns = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    return pd.DataFrame(dict(zip(("company", "field", "term", "start"), columns, strict=True)))
 
 
 def _no_hits() -> pd.DataFrame:
