@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["default_string_dtype", "string_column", "take_strings"]
+__all__ = ["default_string_dtype", "string_column", "string_values", "take_strings"]
 
 
 @functools.cache
@@ -36,12 +36,19 @@ def string_column(array: pa.Array) -> pd.api.extensions.ExtensionArray | np.ndar
     return np.asarray(array.to_pylist(), dtype=object)
 
 
+def string_values(values: Sequence[object] | np.ndarray | pd.Series) -> pa.Array:
+    """Distinct values as an arrow string array, to pass to :func:`take_strings` many times."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=object)
+    return pa.array([v if isinstance(v, str) else None for v in values], type=pa.large_string())
+
+
 def take_strings(
-    values: Sequence[object] | np.ndarray | pd.Series, codes: np.ndarray
+    values: Sequence[object] | np.ndarray | pd.Series | pa.Array, codes: np.ndarray
 ) -> pd.api.extensions.ExtensionArray | np.ndarray:
     """``values[codes]`` as a text column, without creating a Python string per row.
 
-    Missing values (None, NaN) stay missing.
+    Missing values (None, NaN) stay missing; ``values`` may come from :func:`string_values`.
 
     Examples
     --------
@@ -51,10 +58,8 @@ def take_strings(
     """
     codes = np.asarray(codes, dtype="int64")
     if _arrow():
-        if isinstance(values, pd.Series):
-            values = values.to_numpy(dtype=object)
-        dictionary = pa.array(
-            [v if isinstance(v, str) else None for v in values], type=pa.large_string(), from_pandas=True
-        )
+        dictionary = values if isinstance(values, pa.Array) else string_values(values)
         return string_column(dictionary.take(pa.array(codes)))
+    if isinstance(values, pa.Array):
+        values = values.to_pylist()
     return np.asarray(values, dtype=object)[codes]

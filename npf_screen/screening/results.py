@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.core.html_repr import HtmlRepr
-from npf_screen.core.strings import string_column, take_strings
+from npf_screen.core.strings import string_column, string_values, take_strings
 from npf_screen.rules.model import ThemeSet
 from npf_screen.screening.codes import EVIDENCE_KINDS
 from npf_screen.screening.explanation import Explanation
@@ -102,6 +102,14 @@ class ScreenResult(HtmlRepr):
         return ranked
 
     @cached_property
+    def _code_values(self) -> pa.Array:
+        return string_values(self._codes)
+
+    @cached_property
+    def _name_values(self) -> pa.Array:
+        return string_values(self._names)
+
+    @cached_property
     def _code_rank(self) -> np.ndarray:
         return np.argsort(np.argsort(self._codes.astype(str), kind="stable"), kind="stable")
 
@@ -114,8 +122,8 @@ class ScreenResult(HtmlRepr):
         company = r["company"].to_numpy()
         out = pd.DataFrame(
             {
-                "code": take_strings(self._codes, company),
-                "name": take_strings(self._names, company),
+                "code": take_strings(self._code_values, company),
+                "name": take_strings(self._name_values, company),
                 "theme": take_strings(self._theme_ids, r["theme"].to_numpy()),
                 "score": r["score"].to_numpy(),
                 "positive": r["positive"].to_numpy(),
@@ -149,7 +157,7 @@ class ScreenResult(HtmlRepr):
         e = self._scored.evidence
         return pd.DataFrame(
             {
-                "code": take_strings(self._codes, e["company"].to_numpy()),
+                "code": take_strings(self._code_values, e["company"].to_numpy()),
                 "theme": take_strings(self._theme_ids, e["theme"].to_numpy()),
                 "field": take_strings(EVIDENCE_FIELDS, e["field"].to_numpy()),
                 "term": self._term_column(e["term"].to_numpy(), e["word"].to_numpy()),
@@ -205,8 +213,8 @@ class ScreenResult(HtmlRepr):
         themes = list(self.themes)
         out = pd.DataFrame(
             {
-                "code": take_strings(self._codes, company),
-                "name": take_strings(self._names, company),
+                "code": take_strings(self._code_values, company),
+                "name": take_strings(self._name_values, company),
                 "theme": take_strings(self._theme_ids, theme),
                 "score": r["score"].to_numpy(),
                 "rank": r["rank"].to_numpy(),
