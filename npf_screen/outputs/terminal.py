@@ -62,10 +62,16 @@ def fit(text: str, width: int, *, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
-def _theme_rows(result: object, themes: Sequence[object], candidates: pd.DataFrame, n: int = 4) -> list[str]:
-    counts = candidates["theme"].value_counts()
+def _best_names(candidates: pd.DataFrame, n: int = 4) -> dict[str, str]:
+    """Per theme, its ``n`` best candidates' names, space-separated."""
     best = candidates[candidates["rank"] <= n].sort_values(["theme", "rank"], kind="stable")
-    names = best.groupby("theme", sort=False)["name"].agg(lambda s: " ".join(map(str, s)))
+    names: dict[str, list[str]] = {}
+    for theme, name in zip(best["theme"].tolist(), best["name"].tolist(), strict=True):
+        names.setdefault(theme, []).append(str(name))
+    return {theme: " ".join(found) for theme, found in names.items()}
+
+
+def _theme_rows(themes: Sequence[object], counts: dict[str, int], names: dict[str, str]) -> list[str]:
     rows = []
     for t in themes:
         count, shown = int(counts.get(t.id, 0)), names.get(t.id, "")  # type: ignore[attr-defined]
@@ -84,6 +90,7 @@ def overview(result: object, *, source: str, per_line: int = 5) -> str:
     themes = list(result.themes)  # type: ignore[attr-defined]
     universe = result.universe  # type: ignore[attr-defined]
     counts = candidates.groupby("theme").size()
+    per_theme, names = counts.to_dict(), _best_names(candidates)
     out = [
         f"{len(universe)} companies × {len(themes)} themes: {len(candidates)} candidates "
         f"({candidates['code'].nunique()} companies) in {int((counts > 0).sum())} themes.",
@@ -97,7 +104,7 @@ def overview(result: object, *, source: str, per_line: int = 5) -> str:
         n = int(counts.reindex([t.id for t in members]).fillna(0).sum())
         out.append(f"{line} ({_LINE_NAMES.get(line, line)}): {len(members)} themes, {n} candidates")
         shown = sorted(members, key=lambda t: -int(counts.get(t.id, 0)))[:per_line]
-        out.extend(_theme_rows(result, shown, candidates))
+        out.extend(_theme_rows(shown, per_theme, names))
         if len(members) > len(shown):
             out.append(
                 f"  … {len(members) - len(shown)} more themes: npf-screen screen {source} --line {line}"
@@ -115,11 +122,12 @@ def overview(result: object, *, source: str, per_line: int = 5) -> str:
 def line_overview(result: object, lines: Sequence[str], *, source: str) -> str:
     """One row per theme of ``lines``: id, name, number of candidates, best names."""
     candidates = result.candidates  # type: ignore[attr-defined]
+    per_theme, names = candidates["theme"].value_counts().to_dict(), _best_names(candidates)
     out = [f"  {fit('theme', 28)} {fit('name', 16)} {'cand':>4}  best candidates"]
     for line in lines:
         members = [t for t in result.themes if t.line == line]  # type: ignore[attr-defined]
         out.append(f"{line} ({_LINE_NAMES.get(line, line)}): {len(members)} themes")
-        out.extend(_theme_rows(result, members, candidates))
+        out.extend(_theme_rows(members, per_theme, names))
     out += ["", f"one theme:   npf-screen screen {source} --theme ID"]
     return "\n".join(out) + "\n"
 
