@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_VAR", "cache_root"]
+__all__ = ["ENV_VAR", "cache_root", "code_digest"]
 
 #: Environment variable naming the cache directory.
 ENV_VAR = "NPF_SCREEN_CACHE"
@@ -19,3 +19,21 @@ def cache_root() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("npf-screen", appauthor=False))
+
+
+def code_digest(*modules: object) -> str:
+    """A digest of the source files of ``modules``: part of every cache key, so that an entry written
+    by other code (an upgrade, an edited checkout) is never read back.
+
+    Examples
+    --------
+    >>> import npf_screen.core.cache_dir as me
+    >>> len(code_digest(me))
+    16
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())  # type: ignore[attr-defined]
+    return digest.hexdigest()[:16]

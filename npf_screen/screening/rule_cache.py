@@ -25,7 +25,7 @@ from types import MappingProxyType
 import numpy as np
 
 from npf_screen.core.atomic import atomic_write_bytes
-from npf_screen.core.cache_dir import cache_root
+from npf_screen.core.cache_dir import cache_root, code_digest
 from npf_screen.core.version import __version__
 from npf_screen.rules.loader import load_themes, rule_files
 from npf_screen.rules.model import ThemeSet
@@ -38,9 +38,17 @@ KEEP = 8
 _FORMAT = 1
 
 
+def _code() -> str:
+    from npf_screen.rules import loader, model, validation
+    from npf_screen.screening import matching
+
+    return code_digest(loader, model, validation, matching)
+
+
 def rules_key(files: Iterable[Path]) -> str:
     """The cache key of these rule files: their names and bytes, and the versions that shape a pickle."""
-    digest = hashlib.sha256(f"{_FORMAT}|{__version__}|{platform.python_version()}|{np.__version__}".encode())
+    versions = f"{_FORMAT}|{__version__}|{platform.python_version()}|{np.__version__}|{_code()}"
+    digest = hashlib.sha256(versions.encode())
     for file in files:
         data = file.read_bytes()
         digest.update(f"|{file.resolve()}|{len(data)}|".encode())

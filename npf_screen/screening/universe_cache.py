@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from npf_screen.core.atomic import atomic_write_bytes
-from npf_screen.core.cache_dir import cache_root
+from npf_screen.core.cache_dir import cache_root, code_digest
 from npf_screen.core.version import __version__
 from npf_screen.screening.matching import PreparedTexts, prepared_texts, remember_prepared
 from npf_screen.universe.loader import SAMPLE_FILE, load_sample, load_universe
@@ -34,6 +34,13 @@ __all__ = ["KEEP", "load_sample_cached", "load_universe_cached"]
 #: How many universes the cache keeps (the newest by use).
 KEEP = 3
 _FORMAT = 1
+
+
+def _code() -> str:
+    from npf_screen.screening import matching
+    from npf_screen.universe import loader, schema
+
+    return code_digest(matching, loader, schema)
 
 
 def load_universe_cached(
@@ -65,7 +72,7 @@ def load_universe_cached(
         return loader(file)  # missing or unreadable: the loader says so
     digest = hashlib.sha256(
         f"{_FORMAT}|{__version__}|{pd.__version__}|{pa.__version__}|{platform.python_version()}|"
-        f"{getattr(loader, '__qualname__', loader)}|{file.suffix.lower()}|".encode()
+        f"{getattr(loader, '__qualname__', loader)}|{file.suffix.lower()}|{_code()}|".encode()
     )
     digest.update(data)
     folder = Path(cache_dir) if cache_dir is not None else cache_root() / "universes"
