@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import re
 import warnings
 
 import pytest
@@ -92,7 +92,7 @@ def test_offscreen_charts_leave_pyplot_alone(result: npf.ScreenResult) -> None:
 def test_warns_once_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charts, "cjk_font", lambda: None)
     monkeypatch.setattr(charts, "_warned", False)
-    with pytest.warns(RuntimeWarning, match="fonts-noto-cjk") as record:
+    with pytest.warns(RuntimeWarning, match="pylopdf-fonts-zh-cn") as record:
         assert charts.use_cjk_font() is None
         charts.use_cjk_font()
     assert len([w for w in record if issubclass(w.category, RuntimeWarning)]) == 1
@@ -115,13 +115,7 @@ def test_finds_cjk_fonts_installed_after_matplotlib_cached_its_list(monkeypatch:
 
 def test_chinese_labels_render_without_missing_glyphs(result: npf.ScreenResult) -> None:
     font = charts.cjk_font()
-    if font is None:
-        reason = (
-            f"no CJK font installed (tried {', '.join(charts.CJK_FONTS)}): apt-get install fonts-noto-cjk"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    assert font is not None, "no CJK font, not even the bundled Noto Sans SC (pylopdf-fonts-zh-cn)"
     code = result.top(1, theme="cp_lithography")["code"].iloc[0]
     with charts.offscreen():
         axes = [
@@ -140,3 +134,32 @@ def test_chinese_labels_render_without_missing_glyphs(result: npf.ScreenResult) 
     assert not missing, missing
     assert matplotlib.rcParams["font.sans-serif"][0] == font
     assert "光刻" in _texts(axes[0])
+
+
+def test_the_bundled_font_draws_chinese_on_a_machine_without_cjk_fonts(
+    monkeypatch: pytest.MonkeyPatch, result: npf.ScreenResult
+) -> None:
+    """With every system CJK font hidden, the font installed from the package index is registered."""
+    from matplotlib import font_manager
+
+    from npf_screen.outputs.fonts import font_path
+
+    assert font_path() is not None, "pylopdf-fonts-zh-cn (a dependency) is not installed"
+    manager = font_manager.fontManager
+    cjk = re.compile(r"cjk|han ?sans|wenquan|wqy|droid|yahei|simhei|pingfang|noto sans sc", re.IGNORECASE)
+    monkeypatch.setattr(manager, "ttflist", [f for f in manager.ttflist if not cjk.search(f.name + f.fname)])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    monkeypatch.setitem(matplotlib.rcParams, "font.sans-serif", list(matplotlib.rcParams["font.sans-serif"]))
+    charts.cjk_font.cache_clear()
+    try:
+        assert charts.cjk_font() == "Noto Sans SC"
+        with charts.offscreen():
+            ax = charts.province_heatmap(result)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ax.figure.canvas.draw()
+        assert not [str(w.message) for w in caught if "Glyph" in str(w.message)]
+        used = {str(font_manager.findfont(t.get_fontproperties())) for t in ax.get_yticklabels()}
+        assert used == {str(font_path())}
+    finally:
+        charts.cjk_font.cache_clear()

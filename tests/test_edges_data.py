@@ -243,6 +243,6 @@ def test_a_read_only_file_system_is_an_output_error_and_exit_2(
 
     with pytest.raises(OutputError, match="Read-only file system; nothing was replaced"):
         commit([PlannedWrite(tmp_path / "a.csv", render=read_only)])
-    monkeypatch.setattr(table_writer, "atomic_write_text", read_only)
+    monkeypatch.setattr(table_writer, "atomic_write_bytes", read_only)
     assert main(["screen", "--sample", "--top", "1", "--format", "csv", "-o", str(tmp_path / "b.csv")]) == 2
     assert "b.csv: Read-only file system" in capsys.readouterr().err

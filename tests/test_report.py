@@ -39,7 +39,8 @@ def test_report_is_self_contained(page: str) -> None:
     sources = _attributes(page, "src")
     assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
     assert all(h.startswith("#") for h in _attributes(page, "href"))
-    assert "<link" not in page and "@import" not in page and "url(" not in page
+    assert "<link" not in page and "@import" not in page
+    assert re.findall(r"url\((?!data:font/woff;base64,)", page) == []  # only the embedded font
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
 
@@ -167,3 +168,58 @@ def test_browser_check_catches_script_errors(tmp_path: Path, result: npf.ScreenR
     done = _chromium(browser, tmp_path / "profile", "--dump-dom", path.as_uri())
     body = _body(done.stdout)
     assert "noSuchFunction" in body and 'data-ready="1"' in body
+
+
+def _embedded_font(page: str) -> bytes:
+    import base64
+
+    match = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert match, "no embedded font"
+    return base64.b64decode(match.group(1))
+
+
+def test_report_embeds_the_glyphs_its_chinese_needs(page: str) -> None:
+    """Read back with fontTools: the embedded subset maps every CJK character of the page."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    assert "font-src data:" in page
+    font = TTFont(io.BytesIO(_embedded_font(page)))
+    assert font.flavor == "woff"
+    mapped = set(font.getBestCmap())
+    text = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", page, flags=re.DOTALL)
+    needed = {ord(c) for c in text if "\u4e00" <= c <= "\u9fff"}
+    assert needed and needed <= mapped, sorted(chr(c) for c in needed - mapped)[:20]
+    assert len(mapped) < 3 * len({ord(c) for c in text if ord(c) > 0x7F}) + 50  # a subset, not the font
+
+
+def test_report_font_loads_in_a_browser_without_cjk_fonts(tmp_path: Path, result: npf.ScreenResult) -> None:
+    """Chromium with only DejaVu visible (fontconfig) still gets its Chinese glyphs: the embedded
+    font face loads (status "loaded", not "error") and is used for the page's Chinese."""
+    browser = _browser()
+    folders = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF")
+    dejavu = [Path(p) for p in folders if Path(p).is_dir()]
+    if not dejavu:
+        pytest.skip("no DejaVu font folder to build a CJK-free fontconfig from")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{dejavu[0]}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    probe = (
+        "<script>window.addEventListener('load', function () { document.fonts.ready.then(function () {"
+        " var found = []; document.fonts.forEach(function (f) { found.push(f.family + '=' + f.status); });"
+        " document.body.setAttribute('data-fonts', found.join(';')); }); });</script></body>"
+    )
+    path = tmp_path / "report.html"
+    path.write_text(build_report(result, charts=False).replace("</body>", probe), encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    command = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--dump-dom", path.as_uri(),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False, env=env)
+    body = _body(done.stdout)
+    assert "npf Noto Sans SC=loaded" in body, body

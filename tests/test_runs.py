@@ -169,7 +169,7 @@ def test_run_writes_watchlists_and_records_history(tmp_path: Path) -> None:
         for name, stem in (("新质主题甲", b"NPF_t_a"), ("新质主题乙", b"NPF_t_b"))
     )
     assert (out / "all.ebk").read_bytes() == b"\r\n1600001\r\n0000003\r\n0300004\r\n"
-    items = json.loads((out / "all.json").read_text(encoding="utf-8"))["items"]
+    items = json.loads((out / "all.json").read_text(encoding="utf-8"))
     assert [(i["theme"], i["code"], i["rank"], i["since"]) for i in items] == [
         ("t_a", "600001", 1, "2026-03-02"),
         ("t_a", "000003", 2, "2026-03-02"),
@@ -392,3 +392,61 @@ def test_default_loader_for_files_and_the_sample(tmp_path: Path) -> None:
     path.write_text("code,name\n600519,贵州茅台\n", encoding="utf-8")
     assert load_universe_data(UniverseSpec("file", path)).snapshot_id != first.snapshot_id
     assert load_universe_data(UniverseSpec("sample")).snapshot_id.startswith("sample:")
+
+
+# ------------------------------------------------------------------ the offline example definitions
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "screens"
+
+
+def test_the_sample_example_runs_offline_with_history_diff_and_members(tmp_path: Path, capsys) -> None:
+    definition = tmp_path / "sample_choke_points.toml"
+    definition.write_text((EXAMPLES / definition.name).read_text(encoding="utf-8"), encoding="utf-8")
+    for day in ("2026-03-02", "2026-03-03"):
+        # three choke-point theme names exceed 49 GBK bytes: each run says how it shortened them
+        with pytest.warns(UserWarning, match="registered as '新质·") as said:
+            assert main(["run", str(definition), "--date", day]) == 0
+        assert any("registered as '新质·高端芯片与先进制造'" in str(w.message) for w in said)
+    out = capsys.readouterr().out
+    assert "vs nothing: 74 entered" in out and "… 64 more entered" in out
+    assert "vs 2026-03-02: 0 entered, 0 exited, 0 moved" in out
+    assert (tmp_path / "out" / "sample_choke_points" / "tdx" / "blocknew.cfg").is_file()
+    assert main(["history", "--screen", str(definition), "--format", "json"]) == 0
+    assert [r["run_id"] for r in json.loads(capsys.readouterr().out)] == ["2026-03-02", "2026-03-03"]
+    assert main(["diff", "previous", "latest", "--screen", str(definition)]) == 0
+    assert "0 entered" in capsys.readouterr().out
+    assert main(["members", "--screen", str(definition), "--theme", "cp_eda", "--format", "csv"]) == 0
+    members = capsys.readouterr().out.splitlines()
+    assert {"theme", "code", "since"} <= set(members[0].split(",")) and len(members) > 1
+
+
+def test_the_file_example_runs_offline_and_says_which_filter_had_no_effect(tmp_path: Path, capsys) -> None:
+    import npf_screen as npf
+
+    definition = tmp_path / "file_regional.toml"
+    definition.write_text((EXAMPLES / definition.name).read_text(encoding="utf-8"), encoding="utf-8")
+    npf.load_sample().to_csv(tmp_path / "companies.csv", index=False)  # a table without market caps
+    assert main(["run", str(definition), "--date", "2026-03-02"]) == 0
+    out = capsys.readouterr().out
+    assert "note: filter market_cap_min = 30 has no effect: the universe has no market_cap_yi values" in out
+    assert (tmp_path / "out" / "file_regional" / "eastmoney" / "npf_regional.ebk").is_file()
+
+
+def test_diff_lines_count_what_they_leave_out() -> None:
+    members = pd.DataFrame(
+        {"theme": "t_a", "code": [f"60000{i}" for i in range(5)], "name": "x", "rank": range(1, 6),
+         "score": 50.0, "since": D1}
+    )  # fmt: skip
+    record = RunHistory  # only for the type of the records below
+    assert record is not None
+    from npf_screen.runs.history import RunRecord
+
+    empty = members.iloc[:0]
+    a = RunRecord(run_id="2026-03-02", screen="s", definition_hash="h", snapshot_id="x", created_at="",
+                  themes=["t_a"], top=5, buffer=1.0, universe_size=5, screened_size=5, stale=False,
+                  partial=False, notes=[], filtered_out={}, members=empty)  # fmt: skip
+    b = RunRecord(run_id="2026-03-03", screen="s", definition_hash="h", snapshot_id="x", created_at="",
+                  themes=["t_a"], top=5, buffer=1.0, universe_size=5, screened_size=5, stale=False,
+                  partial=False, notes=[], filtered_out={}, members=members)  # fmt: skip
+    lines = diff_runs(a, b).lines(limit=2)
+    assert lines[0].endswith("5 entered, 0 exited, 0 moved")
+    assert lines[-1] == "  … 3 more entered" and len(lines) == 4

@@ -90,23 +90,29 @@ def test_csv_utf8_bom_header_crlf(tmp_path: Path) -> None:
     assert written(tmp_path, "csv", "w.csv", data) == expected
 
 
-def test_json_name_count_items(tmp_path: Path) -> None:
+def test_json_is_a_list_of_rows_as_every_json_table(tmp_path: Path) -> None:
     data = pd.DataFrame({"code": ["920001"], "name": ["北交"], "score": [12.0], "since": [pd.NA]})
     expected = (
-        "{\n"
-        '  "name": "新质",\n'
-        '  "count": 1,\n'
-        '  "items": [\n'
-        "    {\n"
-        '      "code": "920001",\n'
-        '      "name": "北交",\n'
-        '      "score": 12.0,\n'
-        '      "since": null\n'
-        "    }\n"
-        "  ]\n"
-        "}\n"
+        '[\n  {\n    "code": "920001",\n    "name": "北交",\n    "score": 12.0,\n    "since": null\n  }\n]\n'
     ).encode()
     assert written(tmp_path, "json", "w.json", data, name="新质") == expected
+    from npf_screen.outputs.table_writer import write_table
+
+    write_table(data, "json", tmp_path / "t.json")  # screen/explain/run output: the same bytes
+    assert (tmp_path / "t.json").read_bytes() == expected
+    back = pd.read_json(tmp_path / "w.json", dtype={"code": str})
+    assert back["code"].tolist() == ["920001"] and back["name"].tolist() == ["北交"]
+
+
+def test_csv_files_carry_a_bom_and_stdout_none(tmp_path: Path) -> None:
+    """One convention for screen -o, run watchlists and every CSV file: UTF-8 BOM + CRLF."""
+    from npf_screen.outputs.table_writer import write_table
+
+    data = pd.DataFrame({"code": ["000001"], "name": ["平安银行"], "score": [85.5]})
+    write_table(data, "csv", tmp_path / "screen.csv")
+    assert (tmp_path / "screen.csv").read_bytes() == written(tmp_path, "csv", "w.csv", data)
+    assert (tmp_path / "screen.csv").read_bytes().startswith(b"\xef\xbb\xbfcode,name,score\r\n")
+    assert write_table(data, "csv").startswith("code,name,score\r\n")
 
 
 def test_blocknew_record_gbk_name_50_bytes_stem_70_bytes() -> None:
@@ -290,4 +296,37 @@ def test_every_format_writes_atomically_without_temporaries(tmp_path: Path) -> N
         write_watchlist(frame(), fmt, out / suffix.get(fmt, f"x.{fmt}"))
         assert [p.name for p in out.iterdir()] == [suffix.get(fmt, f"x.{fmt}")]
     doc = json.loads((tmp_path / "json" / "x.json").read_text(encoding="utf-8"))
-    assert doc["name"] == "x" and doc["count"] == len(CODES)
+    assert [row["code"] for row in doc] == frame()["code"].tolist()
+
+
+# ------------------------------------------------------------------ read back by outside readers
+# pytdx's reader opens the block files without closing them (a ResourceWarning when they are collected).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore::ResourceWarning")
+def test_tdx_blocks_read_back_with_pytdx(tmp_path: Path) -> None:
+    """pytdx's CustomerBlockReader (a reader we did not write) sees our blocknew.cfg and .blk files
+    exactly: block names (GBK), file stems, codes in order. No lock file is left in the folder."""
+    from pytdx.reader import CustomerBlockReader
+    from pytdx.reader.block_reader import BlockReader_TYPE_GROUP
+
+    folder = tmp_path / "blocknew"
+    long_name = "高端芯片（处理器/AI/存储/FPGA/射频/高端模拟）与先进制造"
+    write_watchlist(frame(CODES[:4]), "tdx", folder / "NPFA.blk", name="新质卡脖子", register=True)
+    with pytest.warns(UserWarning, match="registered as '高端芯片与先进制造'"):
+        write_watchlist(frame(CODES[3:]), "tdx", folder / "NPFB.blk", name=long_name, register=True)
+    got = CustomerBlockReader().get_df(str(folder), BlockReader_TYPE_GROUP)
+    assert got["blockname"].tolist() == ["新质卡脖子", "高端芯片与先进制造"]
+    assert got["block_type"].tolist() == ["NPFA", "NPFB"]
+    assert got["code_list"].tolist() == [",".join(CODES[:4]), ",".join(CODES[3:])]
+    assert sorted(p.name for p in folder.iterdir()) == ["NPFA.blk", "NPFB.blk", "blocknew.cfg"]
+
+
+def test_tdx_market_digits_follow_the_terminals_numbering(tmp_path: Path) -> None:
+    """The .blk market digit is 通达信's market number: pytdx's MARKET_SZ (0) and MARKET_SH (1), and
+    2 for Beijing — 920xxx included. Readers that guess the market from the first digit ('9' →
+    Shanghai) predate the move of every Beijing code to 920xxx (2025-10-08); see README
+    "Watchlists for trading terminals" for the sources."""
+    from pytdx.params import TDXParams
+
+    lines = written(tmp_path, "tdx", "NPF.blk", frame(["000001", "600519", "920001", "830799"])).split()
+    digits = {line[1:].decode(): int(line[:1]) for line in lines}
+    assert digits == {"000001": TDXParams.MARKET_SZ, "600519": TDXParams.MARKET_SH, "920001": 2, "830799": 2}

@@ -62,16 +62,16 @@ def add_universe_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_rule_themes(args: argparse.Namespace) -> Any:
-    """The bundled themes plus ``--rules``."""
-    from npf_screen.rules.loader import load_themes
+    """The bundled themes plus ``--rules``, compiled (from the disk cache when the files are unchanged)."""
+    from npf_screen.screening.rule_cache import load_compiled_themes
 
-    return load_themes(args.rules or None)
+    return load_compiled_themes(args.rules or None)
 
 
 def universe_from_args(args: argparse.Namespace) -> tuple[Any, str | None, Any]:
     """(universe, snapshot id or None, revenue composition or None) as the options ask."""
     from npf_screen.core.errors import UsageError
-    from npf_screen.universe.loader import load_sample, load_universe
+    from npf_screen.screening.universe_cache import load_sample_cached, load_universe_cached
 
     if (args.offline or args.snapshot) and (args.sample or args.universe):
         raise UsageError("--offline/--snapshot screen a snapshot; drop --sample/--universe")
@@ -79,7 +79,8 @@ def universe_from_args(args: argparse.Namespace) -> tuple[Any, str | None, Any]:
     if chosen is not None:
         universe, snapshot_id = chosen
     else:
-        universe, snapshot_id = (load_universe(args.universe) if args.universe else load_sample()), None
+        universe = load_universe_cached(args.universe) if args.universe else load_sample_cached()
+        snapshot_id = None
     return universe, snapshot_id, revenue_from_args(args, snapshot_id)
 
 

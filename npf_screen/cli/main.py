@@ -58,6 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         value = getattr(args, option, None)
         if value is not None and (not value.strip() or "\x00" in value):
             parser.error(f"--{option.replace('_', '-')} {value!r}: name a path (non-empty, without NUL)")
+    import warnings
+
+    # Warnings for a person at a terminal: one line, no source location (restored on return).
+    plain_warnings, warnings.formatwarning = (
+        warnings.formatwarning,
+        (lambda message, category, *_, **__: f"npf-screen {args.command}: warning: {message}\n"),
+    )
     try:
         return int(args.handler(args) or 0)
     except (NpfScreenError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
@@ -77,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         print(f"npf-screen {args.command}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return ExitCode.FAILURE
+    finally:
+        warnings.formatwarning = plain_warnings
 
 
 if __name__ == "__main__":  # pragma: no cover

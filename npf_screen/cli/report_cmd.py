@@ -22,12 +22,12 @@ __all__ = ["register", "run_report"]
 
 
 def _screen(args: argparse.Namespace) -> Any:
-    from npf_screen.rules.loader import load_themes
     from npf_screen.screening.engine import screen
+    from npf_screen.screening.rule_cache import load_compiled_themes
     from npf_screen.universe.loader import load_sample, load_universe
 
     universe = load_universe(args.universe) if args.universe else load_sample()
-    themes = load_themes(args.rules or None)
+    themes = load_compiled_themes(args.rules or None)
     return screen(universe, themes, theme_ids=args.theme or None, lines=args.line or None)
 
 

@@ -53,12 +53,17 @@ def run_run(args: argparse.Namespace) -> int:
         print(f"npf-screen run: {kind}: {exc}", file=sys.stderr)
         return code
 
+    import warnings
+
     try:
         definition = load_definition(args.definition)
-        outcome = run_screen(
-            definition, offline=args.offline, run_date=args.date, history_dir=args.history_dir,
-            allow_empty=args.allow_empty,
-        )  # fmt: skip
+        with warnings.catch_warnings():
+            if args.quiet:  # -q: nothing on success (shortened block names are in the watchlists)
+                warnings.simplefilter("ignore", UserWarning)
+            outcome = run_screen(
+                definition, offline=args.offline, run_date=args.date, history_dir=args.history_dir,
+                allow_empty=args.allow_empty,
+            )  # fmt: skip
     except RunLockedError as exc:
         return fail(ExitCode.LOCKED, "locked", exc)
     except (

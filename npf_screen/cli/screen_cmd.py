@@ -42,7 +42,9 @@ def run_screen(args: argparse.Namespace) -> int:
     if result.snapshot_id:
         print(f"screened snapshot {result.snapshot_id}", file=sys.stderr)
     watchlist = args.format not in ("table", "csv", "json", "parquet")
-    if n > 0 and (not watchlist or args.watchlist_expanded):
+    # The terminal overview (no --theme, no --full) lists candidates only: no expansion to learn.
+    overview_only = args.format == "table" and args.output is None and not (args.full or args.theme)
+    if n > 0 and not overview_only and (not watchlist or args.watchlist_expanded):
         from npf_screen.ml.expansion import expand
 
         frame = expand(result, n).table(args.top)
@@ -50,6 +52,9 @@ def run_screen(args: argparse.Namespace) -> int:
         frame = result.top(args.top) if args.top else result.candidates
     if args.min_score:
         frame = frame[(frame["score"] >= args.min_score) | frame.get("expanded", False)]
+    if args.format == "table" and args.output is None and not args.full:
+        sys.stdout.write(_terminal_view(args, result, frame))
+        return ExitCode.OK
     if not watchlist:
         if args.format == "table":
             frame = frame.drop(columns=["theme_name", "line"])
@@ -73,6 +78,42 @@ def run_screen(args: argparse.Namespace) -> int:
     )
     print(f"wrote {frame['code'].nunique()} codes to {args.output}", file=sys.stderr)
     return ExitCode.OK
+
+
+def _source(args: argparse.Namespace) -> str:
+    """The options that chose the universe and rules, to repeat in hints."""
+    if args.universe:
+        chosen = f"--universe {args.universe}"
+    elif args.snapshot:
+        chosen = f"--snapshot {args.snapshot}"
+    elif args.offline:
+        chosen = "--offline"
+    else:
+        chosen = "--sample"
+    if getattr(args, "cache_dir", None) and (args.snapshot or args.offline):
+        chosen += f" --cache-dir {args.cache_dir}"
+    return " ".join([chosen, *(f"--rules {r}" for r in args.rules)])
+
+
+#: Rows of one theme's table shown without --top (the rest are counted).
+THEME_ROWS = 20
+
+
+def _terminal_view(args: argparse.Namespace, result: Any, frame: Any) -> str:
+    """The screenful ``screen`` prints: an overview, a line's themes, or one theme's candidates."""
+    from npf_screen.outputs.terminal import candidate_table, line_overview, overview
+
+    source = _source(args)
+    if args.theme:
+        more = 0
+        if not args.top:
+            more = int((frame["rank"] > THEME_ROWS).sum())
+            frame = frame[frame["rank"] <= THEME_ROWS]
+        hint = f"--top N or --full ({len(frame) + more} in all)" if more else ""
+        return candidate_table(frame, more=more, hint=hint)
+    if args.line:
+        return line_overview(result, list(dict.fromkeys(args.line)), source=source)
+    return overview(result, source=source)
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -144,6 +185,11 @@ def register(subparsers: Any) -> None:
         "--watchlist-expanded", action="store_true",
         help="also put the expanded companies into tdx/ebk/em/ths/xlsx watchlists (default: candidates only)",
     )  # fmt: skip
+    screen.add_argument(
+        "--full",
+        action="store_true",
+        help="print every candidate row with all columns (default: an overview, or one theme with --theme)",
+    )
     terminal = screen.add_argument_group("通达信 block (--format tdx)")
     terminal.add_argument(
         "--block-name", metavar="NAME", help="the block's display name (default: the file stem)"

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from npf_screen.core.cache_dir import ENV_VAR, cache_root
+
 __all__ = ["ENV_VAR", "FRESHNESS", "resolve_cache_dir"]
 
-#: Environment variable naming the cache directory.
-ENV_VAR = "NPF_SCREEN_CACHE"
 #: How long each dataset stays fresh: a pull inside this window reuses it without a request.
 FRESHNESS: Mapping[str, dt.timedelta] = MappingProxyType(
     {
@@ -39,9 +39,4 @@ def resolve_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     """The cache directory: ``cache_dir`` if given, else ``$NPF_SCREEN_CACHE``, else the user cache dir."""
     if cache_dir is not None and str(cache_dir):
         return Path(cache_dir).expanduser()
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("npf-screen", appauthor=False))
+    return cache_root()

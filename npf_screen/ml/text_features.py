@@ -27,6 +27,7 @@ import pandas as pd
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.rules.model import normalize_term
 from npf_screen.screening.matching import company_labels
+from npf_screen.screening.snippets import snippet
 from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS, INDUSTRY_COLUMNS
 
 if TYPE_CHECKING:
@@ -62,7 +63,6 @@ WORD_BLOCKS: tuple[tuple[tuple[str, ...], float, str], ...] = (
 )
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+")
 _LETTER = re.compile(r"[a-z]")
-_SNIPPET_CONTEXT = 14
 
 
 def _stop_words() -> frozenset[str]:
@@ -229,14 +229,7 @@ class TextIndex:
         """The first occurrence of ``term`` in a company's document, in context."""
         text = self.documents[row]
         start = text.find(term)
-        if start < 0:
-            return ""
-        left, right = max(0, start - _SNIPPET_CONTEXT), min(len(text), start + len(term) + _SNIPPET_CONTEXT)
-        return (
-            ("…" if left else "")
-            + f"{text[left:start]}【{term}】{text[start + len(term) : right]}"
-            + ("…" if right < len(text) else "")
-        )
+        return snippet(text, start, len(term)) if start >= 0 else ""
 
 
 _CACHE: dict[int, tuple[weakref.ReferenceType[pd.DataFrame], TextIndex]] = {}

@@ -10,12 +10,12 @@ Chinese labels
 --------------
 Theme names, company names and provinces are Chinese, and matplotlib's default font (DejaVu Sans)
 has no CJK glyphs: they would render as empty boxes. Before drawing, :func:`use_cjk_font` puts the
-first installed font of :data:`CJK_FONTS` (Noto Sans CJK SC, Source Han Sans, WenQuanYi Zen Hei,
-SimHei, Microsoft YaHei, PingFang SC, …) at the head of ``rcParams["font.sans-serif"]``, with
-DejaVu Sans after it for any glyph it lacks. When none is installed it warns once with how to get
-one; on Debian or Ubuntu::
-
-    apt-get install -y fonts-noto-cjk
+first available font of :data:`CJK_FONTS` (Noto Sans CJK SC, then the Noto Sans SC that npf-screen
+installs from the package index — :mod:`npf_screen.outputs.fonts` — then Source Han Sans,
+WenQuanYi Zen Hei, SimHei, Microsoft YaHei, PingFang SC, …) at the head of
+``rcParams["font.sans-serif"]``, with DejaVu Sans after it for any glyph it lacks. The bundled font
+is registered with matplotlib at chart time, so a plain ``pip install`` draws Chinese; only when it
+is missing too (an install without dependencies) does it warn once.
 
 matplotlib itself is imported on first use, and a machine without a display gets the Agg backend.
 """
@@ -78,8 +78,8 @@ _CJK_FILES = re.compile(
 )
 _NO_FONT = (
     "no CJK font found for matplotlib (tried {tried}): Chinese labels will show as boxes. "
-    "Install one, e.g. `apt-get install fonts-noto-cjk` (Debian/Ubuntu) or `brew install --cask "
-    "font-noto-sans-cjk-sc` (macOS)."
+    "Reinstall npf-screen with its dependencies (`pip install pylopdf-fonts-zh-cn` brings Noto Sans SC), "
+    "or install a system font, e.g. `apt-get install fonts-noto-cjk` (Debian/Ubuntu)."
 )
 _warned = False
 #: Set by :func:`offscreen`: new charts get a plain Figure (no pyplot, never shown).
@@ -108,6 +108,14 @@ def cjk_font() -> str | None:
         return next((name for name in CJK_FONTS if name in installed), None)
 
     found = first()
+    if found is None:  # the font npf-screen installs from the package index
+        from npf_screen.outputs.fonts import font_path
+
+        bundled = font_path()
+        if bundled is not None:
+            with contextlib.suppress(Exception):
+                font_manager.fontManager.addfont(str(bundled))
+            found = first()
     if found is None:  # matplotlib caches its font list: register fonts installed since
         for path in font_manager.findSystemFonts():
             if _CJK_FILES.search(os.path.basename(path)):

@@ -2,7 +2,7 @@
 
 Jupyter calls ``_repr_html_`` on :class:`~npf_screen.ScreenResult`, :class:`~npf_screen.Explanation`
 and :class:`~npf_screen.ThemeSet`, which delegate here; the plain-text ``repr`` stays what a
-terminal shows. Every piece of text is escaped with :func:`html.escape`; in evidence snippets the
+terminal shows. Every piece of text is escaped with :func:`escape`; in evidence snippets the
 matched term (written ``【term】`` in :attr:`ScreenResult.evidence`) becomes ``<mark>term</mark>``.
 
 For any other frame of evidence or candidates, :func:`table` returns an :class:`HTML` string that
@@ -37,6 +37,7 @@ __all__ = [
     "HTML",
     "LINE_LABELS",
     "STYLE",
+    "escape",
     "explanation_html",
     "highlight",
     "result_html",
@@ -91,7 +92,14 @@ class HTML(str):
         return str(self)
 
 
-def _esc(value: object) -> str:
+def escape(value: object) -> str:
+    """Any value as HTML text, quotes included — the one escape of every display and the report.
+
+    Examples
+    --------
+    >>> escape('<b title="x">光刻 & co</b>')
+    '&lt;b title=&quot;x&quot;&gt;光刻 &amp; co&lt;/b&gt;'
+    """
     return html.escape(str(value), quote=True)
 
 
@@ -107,7 +115,7 @@ def highlight(snippet: object) -> str:
     """
     if _missing(snippet):
         return ""
-    return _TERM.sub(lambda m: f"<mark>{m.group(1)}</mark>", _esc(snippet))
+    return _TERM.sub(lambda m: f"<mark>{m.group(1)}</mark>", escape(snippet))
 
 
 def _missing(value: object) -> bool:
@@ -131,9 +139,9 @@ def _cell(column: str, value: object) -> str:
         sign = ""
         if column == "points":
             sign = " pos" if value > 0 else " neg" if value < 0 else " zero"
-        return f'<td class="num{sign}">{_esc(text)}</td>'
+        return f'<td class="num{sign}">{escape(text)}</td>'
     css = ' class="code"' if column in _CODE_COLUMNS else ' class="nw"' if column in _NOWRAP_COLUMNS else ""
-    return f"<td{css}>{_esc(value)}</td>"
+    return f"<td{css}>{escape(value)}</td>"
 
 
 def table_html(
@@ -173,8 +181,8 @@ def table_html(
     names = [str(c) for c in shown.columns]
     out = ['<table class="npf-table">']
     if caption:
-        out.append(f"<caption>{_esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{_esc(c)}</th>" for c in names) + "</tr></thead><tbody>")
+        out.append(f"<caption>{escape(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in names) + "</tr></thead><tbody>")
     for row in shown.itertuples(index=False, name=None):
         out.append("<tr>" + "".join(_cell(c, v) for c, v in zip(names, row, strict=True)) + "</tr>")
     if not len(shown):
@@ -239,7 +247,7 @@ def result_html(result: ScreenResult, top: int = 3) -> HTML:
             f"top {top}": summary["theme"].map(_top_names(result.candidates, top)),
         }
     )
-    snapshot = f", snapshot {_esc(result.snapshot_id)}" if result.snapshot_id else ""
+    snapshot = f", snapshot {escape(result.snapshot_id)}" if result.snapshot_id else ""
     head = (
         f'<div class="npf-head">ScreenResult: {len(result.universe)} companies × {len(result.themes)} '
         f"themes → {len(result.candidates)} candidates{snapshot}</div>"
@@ -264,17 +272,17 @@ def explanation_html(explanation: Explanation) -> HTML:
     -------
     HTML
     """
-    parts = [f'<div class="npf-head">{_esc(explanation.code)} {_esc(explanation.name)}</div>']
+    parts = [f'<div class="npf-head">{escape(explanation.code)} {escape(explanation.name)}</div>']
     fields = getattr(explanation, "text_fields", "") or "none (name and labels only)"
-    parts.append(f'<div class="npf-muted">text: {_esc(fields)}</div>')
+    parts.append(f'<div class="npf-muted">text: {escape(fields)}</div>')
     if explanation.verdicts.empty:
         parts.append('<div class="npf-muted">matched no theme: no rule of any theme found its text</div>')
     evidence = explanation.evidence
     for row in explanation.verdicts.itertuples(index=False):
         css = "ok" if row.qualified else "no"
         parts.append(
-            f'<div class="npf-verdict {css}"><b>{_esc(row.theme_name)}</b> '
-            f'<span class="npf-muted">[{_esc(row.theme)}]</span> — {_esc(row.verdict)}</div>'
+            f'<div class="npf-verdict {css}"><b>{escape(row.theme_name)}</b> '
+            f'<span class="npf-muted">[{escape(row.theme)}]</span> — {escape(row.verdict)}</div>'
         )
         rows = evidence[evidence["theme"] == row.theme]
         counted, zero = rows[rows["points"] != 0], rows[rows["points"] == 0]
@@ -319,7 +327,7 @@ def themes_html(themes: ThemeSet | Iterable[Any]) -> HTML:
     )
     counts = pd.Series([t.line for t in listed], dtype="object").value_counts()
     by_line = ", ".join(f"{LINE_LABELS.get(k, k)} {v}" for k, v in counts.items())
-    head = f'<div class="npf-head">ThemeSet: {len(listed)} themes ({_esc(by_line)})</div>'
+    head = f'<div class="npf-head">ThemeSet: {len(listed)} themes ({escape(by_line)})</div>'
     return _wrap(head + table_html(frame, max_rows=300))
 
 

@@ -1,7 +1,8 @@
 """A shareable report: one self-contained HTML file for a screen or a recorded run.
 
-The file carries everything inline — stylesheet, charts as base64 PNG, a few lines of script — and
-names no external resource (a Content-Security-Policy forbids any), so it opens offline in any
+The file carries everything inline — stylesheet, charts as base64 PNG, the glyphs of the bundled
+Chinese font that the page uses (a WOFF subset, :mod:`npf_screen.outputs.fonts`), a few lines of
+script — and names no external resource (a Content-Security-Policy forbids any), so it opens offline in any
 browser and can be mailed as it is. It holds the run metadata (date, npf-screen version, themes,
 universe size, snapshot id, where the rules came from), a summary per theme, charts per investment
 line (:mod:`npf_screen.outputs.charts`), and per theme its top candidates with the evidence behind them.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,14 +31,21 @@ from typing import Any
 
 import pandas as pd
 
-from npf_screen.outputs.display import LINE_LABELS, STYLE, table_html
+from npf_screen.outputs.display import LINE_LABELS, STYLE, escape, table_html
+from npf_screen.outputs.fonts import FAMILY, font_face_css
 from npf_screen.rules.model import LINES
 
 __all__ = ["ReportData", "build_report", "from_result", "from_run", "rules_origin", "write_report"]
 
+# The page's fonts: the reader's own first, then the embedded subset of the bundled Noto Sans SC
+# (:mod:`npf_screen.outputs.fonts`) for every character they lack.
+_FAMILIES = (
+    'system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",'
+    f'"{FAMILY}",sans-serif'
+)
 _CSP = (
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-    "base-uri 'none'; form-action 'none'"
+    "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+    "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 )
 _HEAD_SCRIPT = """<script>
 (function () {
@@ -184,10 +191,6 @@ def from_run(history: Any, run_id: str = "latest", title: str | None = None) -> 
     )
 
 
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def _png(draw: Callable[[], Any]) -> str:
     """Draw one chart off screen and return it as a PNG data: URI."""
     from npf_screen.outputs import charts
@@ -234,10 +237,10 @@ def _charts(data: ReportData) -> list[tuple[str, str]]:
 
 def _theme_section(data: ReportData, theme: str, name: str, line: str, top: int) -> str:
     anchor = f"t-{theme}"
-    label = _esc(LINE_LABELS.get(line, line))
+    label = escape(LINE_LABELS.get(line, line))
     parts = [
-        f'<section class="theme" id="{_esc(anchor)}"><h3>{_esc(name)} '
-        f'<span class="npf-muted">[{_esc(theme)}] · {label}</span></h3>'
+        f'<section class="theme" id="{escape(anchor)}"><h3>{escape(name)} '
+        f'<span class="npf-muted">[{escape(theme)}] · {label}</span></h3>'
     ]
     if data.members is not None:
         rows = data.members[data.members["theme"] == theme].sort_values("rank")
@@ -287,16 +290,16 @@ def build_report(result: Any, *, top: int = 10, title: str | None = None, charts
         data.title = title
     counts = data.candidates.groupby("theme").size()
     themes = data.themes.assign(candidates=data.themes["theme"].map(counts).fillna(0).astype("int64"))
-    body = [f"<h1>{_esc(data.title)}</h1>", '<table class="npf-table">']
-    body += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in data.meta]
+    body = [f"<h1>{escape(data.title)}</h1>", '<table class="npf-table">']
+    body += [f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in data.meta]
     body.append("</table>")
-    body += [f'<p class="npf-muted">{_esc(n)}</p>' for n in data.notes]
+    body += [f'<p class="npf-muted">{escape(n)}</p>' for n in data.notes]
     body.append(_summary(data, themes))
     if charts:
         body.append("<h2>Charts</h2>")
         for caption, uri in _charts(data):
-            body.append(f'<figure class="chart"><img src="{uri}" alt="{_esc(caption)}">'
-                        f"<figcaption>{_esc(caption)}</figcaption></figure>")  # fmt: skip
+            body.append(f'<figure class="chart"><img src="{uri}" alt="{escape(caption)}">'
+                        f"<figcaption>{escape(caption)}</figcaption></figure>")  # fmt: skip
     body.append("<h2>Top candidates per theme</h2>")
     with_cands = themes[themes["candidates"] > 0]
     for row in with_cands.itertuples(index=False):
@@ -304,21 +307,25 @@ def build_report(result: Any, *, top: int = 10, title: str | None = None, charts
     empty = themes[themes["candidates"] == 0]
     if len(empty):
         names = ", ".join(f"{n} [{t}]" for t, n in zip(empty["theme"], empty["theme_name"], strict=True))
-        body.append(f'<p class="npf-muted">No candidates: {_esc(names)}.</p>')
+        body.append(f'<p class="npf-muted">No candidates: {escape(names)}.</p>')
+    font = font_face_css(data.title + "".join(body))
+    font_style = f"<style>{font}.npf{{font-family:{_FAMILIES}}}</style>" if font else ""
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(data.title)}</title>{STYLE}{_PAGE_STYLE}{_HEAD_SCRIPT}</head>"
+        f"<title>{escape(data.title)}</title>{STYLE}{_PAGE_STYLE}{font_style}{_HEAD_SCRIPT}</head>"
         f'<body class="npf">{"".join(body)}'
-        f'<footer class="npf-muted"><p>npf-screen {_esc(_version())}</p></footer></body></html>\n'
+        f'<footer class="npf-muted"><p>npf-screen {escape(_version())}</p></footer></body></html>\n'
     )
 
 
 def _summary(data: ReportData, themes: pd.DataFrame) -> str:
     parts = ["<h2>Summary</h2>", "<nav><ul>"]
     for row in themes[themes["candidates"] > 0].itertuples(index=False):
-        parts.append(f'<li><a href="#t-{_esc(row.theme)}">{_esc(row.theme_name)}</a> ({row.candidates})</li>')
+        parts.append(
+            f'<li><a href="#t-{escape(row.theme)}">{escape(row.theme_name)}</a> ({row.candidates})</li>'
+        )
     parts.append("</ul></nav>")
     cands = data.candidates
     best = cands[cands["rank"] == 1].drop_duplicates("theme").set_index("theme")

@@ -15,7 +15,7 @@ from npf_screen.core.toml_checks import MAX_TOML_BYTES, Problems, parse_toml
 from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.rules.validation import unknown_keys, validate_theme
 
-__all__ = ["bundled_rule_files", "load_themes", "parse_rule_text"]
+__all__ = ["bundled_rule_files", "load_themes", "parse_rule_text", "rule_files"]
 
 
 def parse_rule_text(text: str, origin: str = "<string>") -> tuple[list[Theme], list[str]]:
@@ -73,6 +73,17 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         else:
             problems.append(f"{path}: no such rule file or directory.")
     return files, problems
+
+
+def rule_files(rules: Iterable[str | Path] | str | Path | None = None, *, bundled: bool = True) -> list[Path]:
+    """The files :func:`load_themes` reads for these arguments, in reading order.
+
+    Paths that do not exist are left out (:func:`load_themes` reports them).
+    """
+    files = bundled_rule_files() if bundled else []
+    if rules is not None:
+        files.extend(_expand([rules] if isinstance(rules, str | Path) else list(rules))[0])
+    return files
 
 
 def _load_files(files: list[Path], problems: list[str]) -> dict[str, Theme]:

@@ -209,7 +209,7 @@ def _watchlists(c: Problems, raw: Any, output_dir: Path) -> tuple[WatchlistSpec,
             c.add(f"{where}.path", str(exc))
             continue
         if fmt in ("tdx", "ebk", "xlsx") and target.suffix.lower() != SUFFIXES[fmt]:
-            c.add(f"{where}.path", f"a {fmt} watchlist must end in {SUFFIXES[fmt]}.")
+            c.add(f"{where}.path", f"{fmt} watchlists must end in {SUFFIXES[fmt]}.")
         if target in seen:
             c.add(f"{where}.path", f"the same file as {seen[target]}; give each watchlist its own path.")
         seen[target] = where

@@ -90,21 +90,29 @@ class RunDiff:
     moves: pd.DataFrame
 
     def lines(self, limit: int = 10) -> list[str]:
-        """Short human summary lines."""
+        """Short human summary lines: at most ``limit`` per section, then "… N more entered" etc."""
         moved = self.moves[self.moves["delta"].abs() > 1e-9].sort_values("delta", key=abs, ascending=False)
         counts = f"{len(self.entered)} entered, {len(self.exited)} exited, {len(moved)} moved"
         out = [f"vs {self.a or 'nothing'}: {counts}"]
+
+        def more(frame: pd.DataFrame, what: str) -> list[str]:
+            left = len(frame) - limit
+            return [f"  … {left} more {what}"] if left > 0 else []
+
         out += [
             f"  + {r.theme} {r.code} {r.name} (rank {r.rank}, {r.score:g})"
             for r in self.entered.head(limit).itertuples()
         ]
+        out += more(self.entered, "entered")
         for r in self.exited.head(limit).itertuples():
             now = "no longer a candidate" if pd.isna(r.rank_b) else f"now rank {int(r.rank_b)}"
             out.append(f"  - {r.theme} {r.code} {r.name} ({now})")
+        out += more(self.exited, "exited")
         out += [
             f"  ~ {r.theme} {r.code} {r.name} {r.score_a:g} → {r.score_b:g}"
             for r in moved.head(limit).itertuples()
         ]
+        out += more(moved, "moved")
         return out
 
 

@@ -38,7 +38,7 @@ from npf_screen.rules.model import ThemeSet
 from npf_screen.runs.definitions import ScreenDefinition
 from npf_screen.runs.history import RunHistory, RunRecord, default_history_dir
 from npf_screen.runs.membership import RunDiff, diff_runs, select_members
-from npf_screen.runs.universe_filters import UniverseLoader, apply_filters, load_universe_data
+from npf_screen.runs.universe_filters import UniverseLoader, apply_filters, filter_notes, load_universe_data
 
 __all__ = [ "RunOutcome", "run_screen",
 ]  # fmt: skip
@@ -218,7 +218,8 @@ def run_screen(
             run_id=date.isoformat(), screen=definition.name, definition_hash=definition.digest,
             snapshot_id=data.snapshot_id, created_at=now, themes=list(chosen.ids), top=definition.top,
             buffer=definition.buffer, universe_size=len(data.frame), screened_size=len(universe),
-            stale=data.stale, partial=data.partial, notes=[*data.notes, *notes], filtered_out=removed,
+            stale=data.stale, partial=data.partial, filtered_out=removed,
+            notes=[*data.notes, *filter_notes(data.frame, definition.filters), *notes],
             members=members,
         )  # fmt: skip
         replaced = date.isoformat() in history.run_ids()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from npf_screen.runs.definitions import Filters, UniverseSpec
 
-__all__ = ["UniverseData", "UniverseLoader", "apply_filters", "load_universe_data"]
+__all__ = ["UniverseData", "UniverseLoader", "apply_filters", "filter_notes", "load_universe_data"]
 
 # ST, *ST, S*ST; not STAR. Its blanks backtrack quadratically on a long run of spaces (a
 # 40,000-space name took 15 s), so it only ever sees a name's first 32 characters after lstrip.
@@ -75,6 +75,47 @@ def load_universe_data(
     notes = tuple(str(n) for n in attrs.get("notes", ()))
     partial = bool(attrs.get("partial")) or attrs.get("snapshot_status", "complete") != "complete"
     return UniverseData(frame, str(snapshot_id), bool(attrs.get("stale")), partial, notes)
+
+
+#: The column each filter reads.
+_FILTER_COLUMNS: dict[str, str] = {
+    "min_days_listed": "list_date",
+    "market_cap_min": "market_cap_yi",
+    "market_cap_max": "market_cap_yi",
+    "boards": "board",
+}
+
+
+def filter_notes(universe: pd.DataFrame, filters: Filters) -> list[str]:
+    """A note for every filter that cannot work on this universe: its column holds no value at all.
+
+    Such a filter passes every company (``missing = "pass"``) or removes every company
+    (``missing = "fail"``) — either way not what it says; the run goes on and its summary carries the
+    note (the bundled sample, for one, has no market capitalisation).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from npf_screen.runs.definitions import Filters
+    >>> [note] = filter_notes(pd.DataFrame({"market_cap_yi": [None, None]}), Filters(market_cap_min=30))
+    >>> note.split(":")[0]
+    'filter market_cap_min = 30 has no effect'
+    >>> "no market_cap_yi values" in note
+    True
+    """
+    notes = []
+    for key, column in _FILTER_COLUMNS.items():
+        value = getattr(filters, key)
+        if value in (None, 0, ()) or (column in universe and universe[column].notna().any()):
+            continue
+        shown = list(value) if isinstance(value, tuple) else f"{value:g}"
+        effect = (
+            'missing = "pass" lets every company through'
+            if filters.missing == "pass" and key != "boards"
+            else 'missing = "fail" removes every company'
+        )
+        notes.append(f"filter {key} = {shown} has no effect: the universe has no {column} values ({effect})")
+    return notes
 
 
 def apply_filters(

@@ -69,6 +69,6 @@ def screen(
         universe = to_canonical(universe)
     if not universe.index.equals(pd.RangeIndex(len(universe))):  # positions are the company keys
         universe = universe.reset_index(drop=True)
-    rules, texts, scored = score_table(universe, themes)
+    rules, texts, scored = score_table(universe, themes, remember=True)
     exposure = None if revenue is None else revenue_exposure(revenue, themes, share_unit=share_unit)
     return ScreenResult(universe, themes, scored, rules, texts, snapshot_id=snapshot_id, exposure=exposure)

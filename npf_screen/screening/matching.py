@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import itertools
 import re
 import unicodedata
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +42,9 @@ __all__ = [
     "label_hits",
     "normalize_label",
     "prepare_texts",
+    "prepared_texts",
+    "remember_compiled",
+    "remember_prepared",
     "sense_ok",
 ]
 
@@ -292,6 +297,16 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
     return compiled
 
 
+def remember_compiled(themes: ThemeSet, compiled: CompiledRules) -> CompiledRules:
+    """Make ``compiled`` (e.g. read back from disk) what :func:`compile_rules` returns for ``themes``;
+    rebuilds its automaton when it has none (automata do not pickle)."""
+    if compiled.matcher is None and compiled.n_keyword_terms:
+        matcher = ahocorasick_rs.AhoCorasick(list(compiled.terms[: compiled.n_keyword_terms]))
+        compiled = dataclasses.replace(compiled, matcher=matcher)
+    _CACHE[themes] = compiled
+    return compiled
+
+
 def _is_alnum(char: str) -> bool:
     return ord(char) < 128 and bool(_ASCII_ALNUM[ord(char)])
 
@@ -301,7 +316,9 @@ class PreparedTexts:
     """A universe's searchable texts, one string per field with the companies' texts separated by NUL.
 
     ``folded`` is NFKC + lower case (what rules match); ``display`` the NFKC text with case kept
-    (what snippets show); ``offsets[field][i]`` is where company ``i``'s text starts.
+    (what snippets show); ``offsets[field][i]`` is where company ``i``'s text starts. Folding keeps
+    lengths, so the offsets hold for both. Shared between screens of the same universe
+    (:func:`prepared_texts`): treat as read-only.
     """
 
     folded: dict[str, str]
@@ -326,6 +343,26 @@ class PreparedTexts:
         """One company's folded text of ``field``."""
         lo, hi = self.offsets[field][company], self.offsets[field][company + 1] - 1
         return self.folded[field][lo:hi]
+
+    _derived: dict[str, object] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def folded_codes(self, name: str) -> np.ndarray:
+        """The code points of ``folded[name]`` (computed once)."""
+        key = "folded:" + name
+        if key not in self._derived:
+            self._derived[key] = np.frombuffer(self.folded[name].encode("utf-32-le"), dtype=np.uint32)
+        return self._derived[key]  # type: ignore[return-value]
+
+    def display_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(code points of every field's NUL-joined display text, one field after the other; the
+        position where each field starts), for vectorised snippets (computed once)."""
+        if "display" not in self._derived:
+            joined = [_SEPARATOR.join(self.display[f]) for f in FIELDS]
+            bases = np.zeros(len(FIELDS), dtype="int64")
+            np.cumsum([len(j) + 1 for j in joined[:-1]], out=bases[1:])
+            codes = np.frombuffer(_SEPARATOR.join(joined).encode("utf-32-le"), dtype=np.uint32)
+            self._derived["display"] = (codes, bases)
+        return self._derived["display"]  # type: ignore[return-value]
 
 
 def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
@@ -387,6 +424,70 @@ def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
     return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values), marks)
 
 
+#: Columns :func:`prepare_texts` reads.
+_TEXT_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys([*(f for f in FIELDS if f != "industry"), *INDUSTRY_COLUMNS])
+)
+_PREPARED: OrderedDict[tuple, tuple[PreparedTexts, list]] = OrderedDict()
+_PREPARED_KEEP = 4
+
+
+def _column_key(values: pd.api.extensions.ExtensionArray | np.ndarray) -> tuple[tuple, object]:
+    """(a key of a column's content, what must stay alive for the key to stay valid).
+
+    Arrow-backed text is immutable: its buffers' addresses identify the content as long as the
+    buffers live (the cache holds them). Anything else is hashed.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.ArrowDtype) or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        chunked = values.__arrow_array__()  # type: ignore[union-attr]
+        chunks = getattr(chunked, "chunks", [chunked])
+        key = tuple(
+            (c.offset, len(c), *((b.address, b.size) if b is not None else None for b in c.buffers()))
+            for c in chunks
+        )
+        return ("arrow", key), chunked
+    hashed = pd.util.hash_array(np.asarray(values, dtype=object), categorize=True)
+    return ("hash", hashlib.blake2b(hashed.tobytes(), digest_size=16).digest()), None
+
+
+def prepared_texts(universe: pd.DataFrame) -> PreparedTexts:
+    """:func:`prepare_texts`, remembered per universe content (the last few universes).
+
+    A universe whose text columns hold the same values (the same frame, a copy, a re-ordering of
+    other columns) reuses the folded texts; any change to a text, industry or concept value
+    prepares them anew.
+    """
+    cache_key, alive = _universe_key(universe)
+    found = _PREPARED.get(cache_key)
+    if found is not None:
+        _PREPARED.move_to_end(cache_key)
+        return found[0]
+    return _remember(cache_key, alive, prepare_texts(universe))
+
+
+def remember_prepared(universe: pd.DataFrame, texts: PreparedTexts) -> None:
+    """Make ``texts`` (e.g. read back from disk with ``universe``) what :func:`prepared_texts`
+    returns for ``universe``."""
+    _remember(*_universe_key(universe), texts)
+
+
+def _universe_key(universe: pd.DataFrame) -> tuple[tuple, list]:
+    keys, alive = [len(universe)], []
+    for column in _TEXT_COLUMNS:
+        key, keep = _column_key(universe[column].array)
+        keys.append(key)
+        alive.append(keep)
+    return tuple(keys), alive
+
+
+def _remember(cache_key: tuple, alive: list, texts: PreparedTexts) -> PreparedTexts:
+    _PREPARED[cache_key] = (texts, alive)
+    while len(_PREPARED) > _PREPARED_KEEP:
+        _PREPARED.popitem(last=False)
+    return texts
+
+
 def label_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
     """Companies carrying a label some rule names: columns company, term (the label's key)."""
     lookup = np.array([rules.label_ids.get(v, -1) for v in texts.label_values], dtype="int64")
@@ -413,32 +514,43 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
                 (texts.folded[f] for f in FIELDS),
             )
         )
+    n_terms = len(rules.terms) + 1
     for f_idx, (field, matches) in enumerate(zip(FIELDS, scans, strict=True)):
-        text = texts.folded[field]
         if not matches:
             continue
         flat = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches))
         term, start, end = flat.reshape(-1, 3).T
         if rules.bound_left[term].any() or rules.bound_right[term].any():
-            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            codes = texts.folded_codes(field)
             before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)
             after = np.where(end < len(codes), codes[np.minimum(end, len(codes) - 1)], 0)
             glued_left = rules.bound_left[term] & (before < 128) & _ASCII_ALNUM[before & 127]
             glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
             keep = ~(glued_left | glued_right)
             term, start, end = term[keep], start[keep], end[keep]
-        company = np.searchsorted(texts.offsets[field], start, side="right") - 1
+        offsets = texts.offsets[field]
+        company = np.searchsorted(offsets, start, side="right") - 1
         # A match must end inside its own company's text: never across the separator.
-        inside = end < texts.offsets[field][company + 1]
+        inside = end < offsets[company + 1]
         company, term, start = company[inside], term[inside], start[inside]
-        order = np.lexsort((start, term, company))
-        company, term, start = company[order], term[order], start[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (company[1:] != company[:-1]) | (term[1:] != term[:-1])
-        company, term, start = company[first], term[first], start[first]
-        local = start - texts.offsets[field][company]
-        parts.append(pd.DataFrame({"company": company, "field": f_idx, "term": term, "start": local}))
-    return pd.concat(parts, ignore_index=True) if parts else _no_hits()
+        span = int(offsets[-1]) + 1
+        if (len(offsets) * n_terms) * span < 2**62:  # one int64 sort key: (company, term, start)
+            pair = company * n_terms + term
+            order = np.argsort(pair * span + start)
+            pair = pair[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = pair[1:] != pair[:-1]
+        else:
+            order = np.lexsort((start, term, company))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = (company[order][1:] != company[order][:-1]) | (term[order][1:] != term[order][:-1])
+        keep = order[first]
+        company, term, start = company[keep], term[keep], start[keep]
+        parts.append((company, np.full(len(keep), f_idx, dtype=np.int64), term, start - offsets[company]))
+    if not parts:
+        return _no_hits()
+    columns = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    return pd.DataFrame(dict(zip(("company", "field", "term", "start"), columns, strict=True)))
 
 
 def _no_hits() -> pd.DataFrame:

@@ -16,20 +16,26 @@ from npf_screen.screening.matching import (
     compile_rules,
     find_hits,
     prepare_texts,
+    prepared_texts,
 )
 from npf_screen.screening.scoring import Scored, score_pairs
 
 __all__ = ["score_table"]
 
 
-def score_table(universe: pd.DataFrame, themes: ThemeSet) -> tuple[CompiledRules, PreparedTexts, Scored]:
+def score_table(
+    universe: pd.DataFrame, themes: ThemeSet, *, remember: bool = False
+) -> tuple[CompiledRules, PreparedTexts, Scored]:
     """The compiled rules, prepared texts and scored evidence of a canonical ``universe``.
 
     ``universe`` must have canonical columns and a 0..n-1 index (positions are the company keys).
+    ``remember``: take the prepared texts from (and keep them in) the per-universe cache
+    (:func:`~npf_screen.screening.matching.prepared_texts`) — for universes screened again and again,
+    not for one-off tables such as product names.
     """
     rules = compile_rules(themes)
     with gc_paused():
-        texts = prepare_texts(universe)
+        texts = prepared_texts(universe) if remember else prepare_texts(universe)
         hits = find_hits(rules, texts)
         scored = score_pairs(themes, rules, texts, universe, hits)
     return rules, texts, scored

@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from npf_screen.core.errors import UnknownCompanyError
-from npf_screen.core.gc_pause import gc_paused
 from npf_screen.core.html_repr import HtmlRepr
+from npf_screen.core.strings import string_column, string_values, take_strings
 from npf_screen.rules.model import ThemeSet
 from npf_screen.screening.codes import EVIDENCE_KINDS
 from npf_screen.screening.explanation import Explanation
 from npf_screen.screening.matching import CompiledRules, PreparedTexts
 from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored, term_text
+from npf_screen.screening.snippets import snippets
 from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS
 
 if TYPE_CHECKING:
@@ -36,21 +39,6 @@ CANDIDATE_COLUMNS = [
     "text_fields",
 ]
 EVIDENCE_COLUMNS = ["code", "theme", "field", "term", "points", "kind", "group", "note", "snippet"]
-_SNIPPET_CONTEXT = 14
-
-
-def _snippet(text: str, start: int, length: int) -> str:
-    left = max(0, start - _SNIPPET_CONTEXT)
-    right = min(len(text), start + length + _SNIPPET_CONTEXT)
-    return (
-        ("…" if left else "")
-        + text[left:start]
-        + "【"
-        + text[start : start + length]
-        + "】"
-        + text[start + length : right]
-        + ("…" if right < len(text) else "")
-    )
 
 
 class ScreenResult(HtmlRepr):
@@ -114,6 +102,14 @@ class ScreenResult(HtmlRepr):
         return ranked
 
     @cached_property
+    def _code_values(self) -> pa.Array:
+        return string_values(self._codes)
+
+    @cached_property
+    def _name_values(self) -> pa.Array:
+        return string_values(self._names)
+
+    @cached_property
     def _code_rank(self) -> np.ndarray:
         return np.argsort(np.argsort(self._codes.astype(str), kind="stable"), kind="stable")
 
@@ -126,9 +122,9 @@ class ScreenResult(HtmlRepr):
         company = r["company"].to_numpy()
         out = pd.DataFrame(
             {
-                "code": self._codes[company],
-                "name": self._names[company],
-                "theme": self._theme_ids[r["theme"].to_numpy()],
+                "code": take_strings(self._code_values, company),
+                "name": take_strings(self._name_values, company),
+                "theme": take_strings(self._theme_ids, r["theme"].to_numpy()),
                 "score": r["score"].to_numpy(),
                 "positive": r["positive"].to_numpy(),
                 "support": r["support"].to_numpy(),
@@ -148,20 +144,27 @@ class ScreenResult(HtmlRepr):
         """The words of evidence rows: the rule term (as spelled) for a term key, else the interned word."""
         return term_text(self._rules, self._scored, term, word)
 
+    def _term_column(self, term: np.ndarray, word: np.ndarray) -> object:
+        """:meth:`_term_text` as a text column, through codes."""
+        labels = self._rules.term_labels
+        return take_strings(
+            [*labels, *self._scored.words.values], np.where(term >= 0, term, len(labels) + word)
+        )
+
     @cached_property
     def _decoded(self) -> pd.DataFrame:
         """Evidence rows with their strings decoded, without snippets (cheap)."""
         e = self._scored.evidence
         return pd.DataFrame(
             {
-                "code": self._codes[e["company"].to_numpy()],
-                "theme": self._theme_ids[e["theme"].to_numpy()],
-                "field": np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()],
-                "term": self._term_text(e["term"].to_numpy(), e["word"].to_numpy()),
+                "code": take_strings(self._code_values, e["company"].to_numpy()),
+                "theme": take_strings(self._theme_ids, e["theme"].to_numpy()),
+                "field": take_strings(EVIDENCE_FIELDS, e["field"].to_numpy()),
+                "term": self._term_column(e["term"].to_numpy(), e["word"].to_numpy()),
                 "points": e["points"].to_numpy(),
-                "kind": np.asarray(EVIDENCE_KINDS, dtype=object)[e["kind"].to_numpy()],
-                "group": self._rules.strings.decode(e["group"].to_numpy()),
-                "note": self._scored.notes.decode(e["note"].to_numpy()),
+                "kind": take_strings(EVIDENCE_KINDS, e["kind"].to_numpy()),
+                "group": take_strings(self._rules.strings.values, e["group"].to_numpy()),
+                "note": take_strings(self._scored.notes.values, e["note"].to_numpy()),
             }
         )
 
@@ -173,14 +176,7 @@ class ScreenResult(HtmlRepr):
         concept, region, gate, filter, veto or penalty; ``group`` the keyword group's label; the
         snippet shows the matched term as 【term】 in its text.
         """
-        e = self._scored.evidence
-        decoded = self._decoded
-        start = e["start"].to_numpy()
-        found = np.flatnonzero(start >= 0)  # rows that point into a text
-        snippets = np.full(len(e), "", dtype=object)
-        with gc_paused():
-            snippets[found] = self._snippets(e, found, start)
-        out = decoded.assign(snippet=snippets)[EVIDENCE_COLUMNS]
+        out = self._decoded.assign(snippet=self._snippets())[EVIDENCE_COLUMNS]
         if self.exposure is None:
             return out
         from npf_screen.screening.exposure import exposure_evidence, merge_evidence
@@ -188,20 +184,25 @@ class ScreenResult(HtmlRepr):
         rows = exposure_evidence(self.scores, self.exposure)
         return merge_evidence(out, rows, self.universe["code"], self.themes.ids)
 
-    def _snippets(self, e: pd.DataFrame, found: np.ndarray, start: np.ndarray) -> list[str]:
-        display = self._texts.display
-        names = list(EVIDENCE_FIELDS)
-        lengths = np.array([len(t) for t in self._rules.terms], dtype="int64")  # folded, as matched
-        return [
-            _snippet(display[names[f]][c], s, n)
-            for c, f, s, n in zip(
-                e["company"].to_numpy()[found].tolist(),
-                e["field"].to_numpy()[found].tolist(),
-                start[found].tolist(),
-                lengths[e["term"].to_numpy()[found]].tolist(),
-                strict=True,
-            )
-        ]
+    def _snippets(self) -> object:
+        """The snippet of every evidence row that points into a text (else ""), vectorised."""
+        e = self._scored.evidence
+        codes, bases = self._texts.display_codes()
+        offsets = self._texts.offsets
+        field, company = e["field"].to_numpy(), e["company"].to_numpy()
+        start = e["start"].to_numpy()
+        in_text = (start >= 0) & (field < len(bases))
+        field = np.where(in_text, field, 0)
+        begin = np.zeros(len(e), dtype="int64")
+        length = np.zeros(len(e), dtype="int64")
+        for f, name in enumerate(EVIDENCE_FIELDS[: len(bases)]):
+            rows = np.flatnonzero(in_text & (field == f))
+            begin[rows] = bases[f] + offsets[name][company[rows]]
+            length[rows] = offsets[name][company[rows] + 1] - offsets[name][company[rows]] - 1
+        term_length = np.array([len(t) for t in self._rules.terms], dtype="int64")  # folded, as matched
+        term = e["term"].to_numpy()
+        size = np.where(in_text & (term >= 0), term_length[np.maximum(term, 0)], 0)
+        return string_column(snippets(codes, begin, length, np.where(in_text, start, -1), size))
 
     @cached_property
     def candidates(self) -> pd.DataFrame:
@@ -212,14 +213,14 @@ class ScreenResult(HtmlRepr):
         themes = list(self.themes)
         out = pd.DataFrame(
             {
-                "code": self._codes[company],
-                "name": self._names[company],
-                "theme": self._theme_ids[theme],
+                "code": take_strings(self._code_values, company),
+                "name": take_strings(self._name_values, company),
+                "theme": take_strings(self._theme_ids, theme),
                 "score": r["score"].to_numpy(),
                 "rank": r["rank"].to_numpy(),
-                "theme_name": np.array([t.name for t in themes], dtype=object)[theme],
-                "line": np.array([t.line for t in themes], dtype=object)[theme],
-                "province": self.universe["province"].to_numpy(dtype=object)[company],
+                "theme_name": take_strings([t.name for t in themes], theme),
+                "line": take_strings([t.line for t in themes], theme),
+                "province": take_strings(self.universe["province"], company),
                 "evidence_summary": self._summaries(company, theme),
                 "text_fields": self.text_coverage["text_fields"].to_numpy(dtype=object)[company],
             },
@@ -250,34 +251,50 @@ class ScreenResult(HtmlRepr):
             }
         )
 
-    def _summaries(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
-        """'term[field +points]; …' of the three best rows of each given (company, theme) pair."""
-        with gc_paused():
-            return self._summary_texts(company, theme)
-
-    def _summary_texts(self, company: np.ndarray, theme: np.ndarray) -> list[str]:
+    def _summaries(self, company: np.ndarray, theme: np.ndarray) -> object:
+        """'term[field +points]; …' of the three best rows of each given (company, theme) pair, as a
+        text column built from codes (one Python string per distinct term, field and points)."""
         e = self._scored.evidence
         n = len(self._theme_ids)
-        keep = np.isin(e["company"].to_numpy() * n + e["theme"].to_numpy(), company * n + theme)
-        e = e[keep & (e["points"].to_numpy() > 0)]
-        e = e.iloc[np.lexsort((-e["points"].to_numpy(), e["theme"].to_numpy(), e["company"].to_numpy()))]
-        e = e[e.groupby(["company", "theme"], sort=False).cumcount().to_numpy() < 3]
-        words = self._term_text(e["term"].to_numpy(), e["word"].to_numpy())
-        fields = np.asarray(EVIDENCE_FIELDS, dtype=object)[e["field"].to_numpy()]
-        parts: dict[tuple[int, int], list[str]] = {}
-        rows = zip(
-            e["company"].tolist(),
-            e["theme"].tolist(),
-            words,
-            fields,
-            e["points"].tolist(),
-            strict=True,
+        wanted = company * n + theme
+        pair = e["company"].to_numpy() * n + e["theme"].to_numpy()
+        points = e["points"].to_numpy()
+        rows = np.flatnonzero(np.isin(pair, wanted) & (points > 0))
+        rows = rows[np.lexsort((-points[rows], pair[rows]))]  # stable: ties keep the evidence order
+        pair = pair[rows]
+        starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1] if len(pair) else np.zeros(0, "int64")
+        rank = np.arange(len(pair)) - np.repeat(starts, np.diff(np.r_[starts, len(pair)]))
+        rows, pair, rank = rows[rank < 3], pair[rank < 3], rank[rank < 3]
+        term, word = e["term"].to_numpy()[rows], e["word"].to_numpy()[rows]
+        labels = self._rules.term_labels
+        words = pa.array(
+            take_strings([*labels, *self._scored.words.values], np.where(term >= 0, term, len(labels) + word))
         )
-        for c, t, w, f, p in rows:
-            parts.setdefault((c, t), []).append(f"{w}[{f} +{p:g}]")
-        return [
-            "; ".join(parts.get((c, t), ())) for c, t in zip(company.tolist(), theme.tolist(), strict=True)
-        ]
+        fields = pa.array(take_strings(EVIDENCE_FIELDS, e["field"].to_numpy()[rows]))
+        shown, codes = np.unique(points[rows], return_inverse=True)
+        amounts = pa.array(take_strings([f"{p:g}" for p in shown.tolist()], codes.reshape(-1)))
+
+        def text(value: str) -> pa.Scalar:
+            return pa.scalar(value, pa.large_string())
+
+        parts = pc.binary_join_element_wise(
+            words, text("["), fields, text(" +"), amounts, text("]"), text("")
+        )
+        # The k-th part of every wanted pair (null when it has fewer), then "; "-joined.
+        unique = pair[np.r_[rank == 0]] if len(pair) else pair
+        at = np.searchsorted(unique, wanted)
+        found = (at < len(unique)) & (unique[np.minimum(at, max(len(unique) - 1, 0))] == wanted)
+        first = np.flatnonzero(rank == 0)
+        columns = []
+        for k in range(3):
+            index = (
+                np.where(found, first[np.minimum(at, max(len(first) - 1, 0))] + k, -1) if len(first) else at
+            )
+            ok = found & (index < len(pair)) & (index >= 0)
+            ok[ok] &= (pair[index[ok]] == wanted[ok]) & (rank[index[ok]] == k)
+            columns.append(parts.take(pa.array(np.where(ok, index, 0), mask=~ok)))
+        joined = pc.binary_join_element_wise(*columns, text("; "), null_handling="skip")
+        return string_column(pc.fill_null(joined, text("")))
 
     @cached_property
     def dropped(self) -> pd.DataFrame:

@@ -1,87 +1,33 @@
-"""Tabular watchlists: CSV (UTF-8 with BOM), XLSX, JSON and Parquet.
+"""Excel watchlists (XLSX); CSV, JSON and Parquet watchlists are written by the one table writer,
+:mod:`npf_screen.outputs.table_writer` (its module docs describe those layouts).
 
-The frame is written as given: its columns in order, one row per row (a company in two themes
-appears twice). ``code`` stays text everywhere, with its leading zeros.
-
-CSV
-    UTF-8 with a byte-order mark so Excel detects the encoding, header row, CRLF line ends,
-    minimal quoting (RFC 4180). Missing values are empty; floats use Python's shortest round-trip
-    form (``85.5``, ``12.0``); dates ``YYYY-MM-DD``.
-JSON
-    UTF-8, two-space indent, a final newline: ``{"name": ..., "count": n, "items": [{column: value}]}``
-    with missing values as ``null``.
 XLSX
     One sheet per theme (sheet named by theme id, at most 31 characters) holding that theme's
     rows, plus an ``evidence`` sheet with the evidence rows of the listed (code, theme) pairs, in
     watchlist order, when evidence is given; a frame without a ``theme`` column goes to a single
-    ``watchlist`` sheet. Codes are text cells. Zip timestamps make the bytes vary from write to
-    write, so tests read the content back.
-Parquet
-    The frame via pyarrow, without the index. Read back with :func:`pandas.read_parquet`.
+    ``watchlist`` sheet. Codes are text cells; cells hold plain values
+    (:func:`~npf_screen.core.records.plain_value`). Zip timestamps make the bytes vary from
+    write to write, so tests read the content back.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from npf_screen.core.errors import OutputError
-from npf_screen.core.records import plain_value, records
+from npf_screen.core.records import plain_value
 
-__all__ = ["csv_bytes", "json_bytes", "write_parquet", "write_xlsx"]
+__all__ = ["write_xlsx"]
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _text(value: object) -> str:
     value = plain_value(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The bytes of a CSV watchlist: UTF-8 BOM, header, CRLF.
-
-    Examples
-    --------
-    >>> csv_bytes(pd.DataFrame({"code": ["000001"], "score": [85.5]}))
-    b'\\xef\\xbb\\xbfcode,score\\r\\n000001,85.5\\r\\n'
-    """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow([_text(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def json_bytes(frame: pd.DataFrame, name: str) -> bytes:
-    """The bytes of a JSON watchlist: ``{"name", "count", "items"}``, UTF-8, indented, final newline."""
-    document = {"name": name, "count": len(frame), "items": records(frame)}
-    text = json.dumps(document, ensure_ascii=False, indent=2, default=_json_default, allow_nan=False)
-    return (text + "\n").encode("utf-8")
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write the frame to ``path`` as Parquet (no index)."""
-    frame.reset_index(drop=True).to_parquet(path, index=False)
+    return "" if value is None else str(value)
 
 
 _XLSX_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl ILLEGAL_CHARACTERS_RE

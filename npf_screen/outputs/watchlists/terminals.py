@@ -8,8 +8,9 @@ watchlist is written as an empty file (EBK: just its empty first line).
     One line per stock: the market digit (0 Shenzhen, 1 Shanghai, 2 Beijing) and the 6-digit code,
     e.g. ``1600519``. The block appears in the terminal once it is registered in ``blocknew.cfg``
     in the same folder: a sequence of 120-byte records, each the block's display name in GBK
-    NUL-padded to 50 bytes (at most 49 used; longer names are cut at a character boundary)
-    followed by the file stem NUL-padded to 70 bytes. Registration updates
+    NUL-padded to 50 bytes (at most 49 used; a longer name is shortened by
+    :func:`shorten_block_name` — bracketed parts dropped first, never cut inside a bracket — with a
+    warning) followed by the file stem NUL-padded to 70 bytes. Registration updates
     the record whose stem matches (case-insensitively, Windows file names) or appends one; other
     records are kept byte for byte. ``ZXG.blk`` is the terminal's own 自选股 list and is never
     written unless explicitly asked (it needs no registration).
@@ -45,6 +46,7 @@ __all__ = [
     "em_bytes",
     "fit_block_name",
     "register_block",
+    "shorten_block_name",
     "tdx_bytes",
     "ths_bytes",
 ]
@@ -128,11 +130,50 @@ def _padded_stem(stem: str) -> bytes:
     return raw + b"\x00" * (CFG_STEM_SIZE - len(raw))
 
 
+_BRACKETED = re.compile(r"\s*[（(【\[][^）)】\]]*[）)】\]]")
+_OPENERS, _CLOSERS = "（(【[", "）)】]"
+
+
+def _gbk_size(text: str) -> int:
+    return len(text.encode("gbk", errors="replace"))
+
+
+def shorten_block_name(name: str, limit: int = CFG_NAME_SIZE - 1) -> str:
+    """``name`` made to fit ``limit`` GBK bytes at a readable boundary (unchanged when it fits).
+
+    Bracketed parts go first (``高端芯片（处理器/…）与先进制造`` → ``高端芯片与先进制造``); what
+    is still too long is cut at a character boundary, and never inside an open bracket.
+
+    Examples
+    --------
+    >>> shorten_block_name("高端芯片（处理器/AI/存储/FPGA/射频/高端模拟）与先进制造")
+    '高端芯片与先进制造'
+    >>> shorten_block_name("卡脖子")
+    '卡脖子'
+    """
+    if _gbk_size(name) <= limit:
+        return name
+    plain = _BRACKETED.sub("", name).strip()
+    if plain and _gbk_size(plain) <= limit:
+        return plain
+    text = plain or name
+    out, depth, safe = "", 0, ""
+    for char in text:
+        if _gbk_size(out + char) > limit:
+            break
+        out += char
+        depth += char in _OPENERS
+        depth -= char in _CLOSERS and depth > 0
+        if depth == 0:
+            safe = out
+    return (safe or out).rstrip(" /、,，-")
+
+
 def fit_block_name(name: str) -> bytes:
     """A block display name in GBK, cut at a character boundary to fit 49 bytes, NUL-padded to 50.
 
     Characters GBK lacks become ``?``. The name is only a label in the terminal, so a long theme
-    name is shortened rather than failing a scheduled run.
+    name is shortened (:func:`shorten_block_name`) rather than failing a scheduled run.
 
     Raises
     ------
@@ -146,12 +187,7 @@ def fit_block_name(name: str) -> bytes:
     """
     if not name.strip() or "\x00" in name:
         raise OutputError(f"通达信 block name {name!r} must be non-empty text without NUL characters.")
-    raw = b""
-    for char in name:
-        encoded = char.encode("gbk", errors="replace")
-        if len(raw) + len(encoded) > CFG_NAME_SIZE - 1:
-            break
-        raw += encoded
+    raw = shorten_block_name(name).encode("gbk", errors="replace")
     return raw + b"\x00" * (CFG_NAME_SIZE - len(raw))
 
 

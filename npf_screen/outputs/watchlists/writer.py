@@ -11,10 +11,10 @@ replaced.
 ======== ======================================= ==================================
 format   file                                    module
 ======== ======================================= ==================================
-csv      UTF-8 with BOM, CRLF                    :mod:`.tables`
+csv      UTF-8 with BOM, CRLF                    :mod:`~npf_screen.outputs.table_writer`
 xlsx     a sheet per theme + evidence            :mod:`.tables`
-json     ``{"name", "count", "items"}``          :mod:`.tables`
-parquet  the frame                               :mod:`.tables`
+json     a list of row objects                   :mod:`~npf_screen.outputs.table_writer`
+parquet  the frame                               :mod:`~npf_screen.outputs.table_writer`
 tdx      通达信 ``.blk`` (+ ``blocknew.cfg``)     :mod:`.terminals`
 ebk      东方财富 ``.ebk``                        :mod:`.terminals`
 em       东方财富 import ``.txt``                 :mod:`.terminals`
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ import pandas as pd
 from npf_screen.core.atomic import USER_ERRNOS
 from npf_screen.core.errors import OutputError
 from npf_screen.core.transaction import commit_files
+from npf_screen.outputs import table_writer
 from npf_screen.outputs.watchlists import tables, terminals
 from npf_screen.outputs.watchlists.codes import check_inside, validate_codes
 
@@ -126,7 +128,7 @@ def plan_watchlist(
         raise OutputError(f"a watchlist needs a 'code' column; the frame has {present}.")
     target = check_inside(path, base_dir)
     if fmt in _REQUIRED_SUFFIX and target.suffix.lower() != SUFFIXES[fmt]:
-        raise OutputError(f"a {fmt} watchlist must be named *{SUFFIXES[fmt]}, not {target.name}.")
+        raise OutputError(f"{fmt} watchlists must be named *{SUFFIXES[fmt]}, not {target.name}.")
     codes = validate_codes(frame["code"].tolist(), source=str(target))
     title = name if name is not None else target.stem
     if fmt in _TEXT_RENDERERS:
@@ -134,16 +136,25 @@ def plan_watchlist(
             terminals.check_block_stem(target.stem, overwrite_main=overwrite_main)
         plans = [PlannedWrite(target, _bytes_writer(_TEXT_RENDERERS[fmt](codes)))]
         if fmt == "tdx" and register and target.stem.upper() != terminals.MAIN_BLOCK_STEM:
+            short = terminals.shorten_block_name(title)
+            if short != title:
+                warnings.warn(
+                    f"通达信 block name {title!r} is longer than {terminals.CFG_NAME_SIZE - 1} GBK bytes; "
+                    f"registered as {short!r}",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                title = short
             terminals.blocknew_record(title, target.stem)  # validate the name now, not at commit
             plans.append(PlannedWrite(target.with_name(terminals.BLOCKNEW_CFG), block=(title, target.stem)))
         return plans
     data = frame.reset_index(drop=True)
     if fmt == "csv":
-        return [PlannedWrite(target, _bytes_writer(tables.csv_bytes(data)))]
+        return [PlannedWrite(target, _bytes_writer(table_writer.csv_bytes(data)))]
     if fmt == "json":
-        return [PlannedWrite(target, _bytes_writer(tables.json_bytes(data, title)))]
+        return [PlannedWrite(target, _bytes_writer(table_writer.json_bytes(data)))]
     if fmt == "parquet":
-        return [PlannedWrite(target, lambda tmp: tables.write_parquet(data, tmp))]
+        return [PlannedWrite(target, lambda tmp: table_writer.write_parquet(data, tmp))]
     return [PlannedWrite(target, lambda tmp: tables.write_xlsx(data, tmp, evidence=evidence))]
 
 
@@ -156,8 +167,8 @@ def commit(plans: Iterable[PlannedWrite], journal: Path | None = None) -> list[P
     or temporary files a killed commit left beside these targets are removed.
 
     Registrations of the same ``blocknew.cfg`` are merged (read once, each block upserted) under a
-    lock file beside it (``.blocknew.cfg.lock``), so concurrent screens sharing a 通达信 folder do
-    not lose each other's records.
+    lock (a file in the temporary directory named after the folder, so nothing is left in the
+    terminal's folder), so concurrent screens sharing a 通达信 folder do not lose each other's records.
 
     Returns
     -------
@@ -199,11 +210,19 @@ def commit(plans: Iterable[PlannedWrite], journal: Path | None = None) -> list[P
 
 
 def _cfg_lock(cfg: Path) -> Any:
-    """A lock beside ``blocknew.cfg`` so two screens registering blocks at once lose no record."""
+    """A lock for ``blocknew.cfg`` so two screens registering blocks at once lose no record.
+
+    The lock file lives in the temporary directory, keyed by the folder's resolved path: the
+    terminal's ``blocknew`` folder gets only the files 通达信 knows.
+    """
+    import hashlib
+    import tempfile
+
     from filelock import FileLock
 
     cfg.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(cfg.with_name(f".{cfg.name}.lock"), timeout=60)
+    key = hashlib.sha256(str(cfg.resolve()).encode("utf-8")).hexdigest()[:20]
+    return FileLock(Path(tempfile.gettempdir()) / f"npf-screen-blocknew-{key}.lock", timeout=60)
 
 
 def write_watchlist(
