@@ -352,3 +352,56 @@ def test_an_industry_label_alone_in_the_region_is_not_a_regional_candidate(tmp_p
     result = screen(data, _themes(tmp_path, rules))
     assert result.candidates["code"].tolist() == ["000002"]
     _sums_match(result)
+
+
+SYNONYMS = (
+    THEME_HEADER.format(id="t_stack", line="choke_point")
+    + """
+min_score = 15
+[[theme.keywords]]
+weight = 45
+terms = ["扇出型封装", "凸块"]
+[[theme.keywords]]
+weight = 25
+max_points = 25
+terms = ["芯片封装", "封装测试", "封测"]
+"""
+)
+
+
+def test_synonyms_of_one_conventional_line_do_not_stack(tmp_path: Path) -> None:
+    """Class "an industry word pulls in a whole class": three names of one plain packaging line
+    give the group's max_points once, and an advanced-packaging house ranks first."""
+    data = universe(
+        [
+            {"code": "000001", "name": "传统甲", "main_business": "芯片封装和封装测试", "products": "封测"},
+            {"code": "000002", "name": "先进乙", "main_business": "扇出型封装", "products": "凸块加工"},
+        ]
+    )
+    result = screen(data, _themes(tmp_path, SYNONYMS))
+    scores = result.top(5, theme="t_stack").set_index("code")["score"]
+    assert scores.index.tolist() == ["000002", "000001"]
+    assert scores["000001"] == 25  # not 75: the group gives its cap once
+    rows = result.evidence[result.evidence["code"] == "000001"]
+    assert rows["note"].str.contains("group cap 25").sum() == 2
+    _sums_match(result)
+
+
+def test_the_group_cap_holds_when_a_term_repeats_in_other_fields(tmp_path: Path) -> None:
+    """A capped term found again in another field cannot slip past the cap through that field."""
+    data = universe(
+        [{"code": "000001", "name": "传统甲", "main_business": "封装测试", "products": "芯片封装;封装测试"}]
+    )
+    result = screen(data, _themes(tmp_path, SYNONYMS))
+    assert result.scores.set_index("code").loc["000001", "score"] == 25
+    _sums_match(result)
+
+
+@pytest.mark.parametrize("value", ["0", "150", "true", "'many'"])
+def test_max_points_is_validated(tmp_path: Path, value: str) -> None:
+    rules = (
+        THEME_HEADER.format(id="t_bad", line="future")
+        + f"[[theme.keywords]]\nweight = 10\nmax_points = {value}\nterms = ['x']\n"
+    )
+    with pytest.raises(RuleError, match="max_points"):
+        _themes(tmp_path, rules)

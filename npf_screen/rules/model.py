@@ -89,6 +89,9 @@ class KeywordGroup:
     #: (a word that contains the term, e.g. ``掩膜版制版`` for ``掩膜版``, always overlaps the hit).
     forbid_near: tuple[str, ...] = ()
     near_window: int = 12
+    #: Most points the group's terms give one company together (synonyms of one business do not
+    #: stack: 封装测试, 半导体封装 and 封测 all name one conventional packaging line); ``None`` = no cap.
+    max_points: float | None = None
 
     @property
     def has_sense(self) -> bool:

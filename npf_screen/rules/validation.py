@@ -35,7 +35,9 @@ _THEME_KEYS = {
     "concepts", "concept_weight", "exclude", "region", "filters", "field_weights", "max_per_field",
     "min_score", "unconfirmed_cap",
 }  # fmt: skip
-_KEYWORD_KEYS = {"weight", "terms", "fields", "label", "require_near", "forbid_near", "near_window"}
+_KEYWORD_KEYS = {
+    "weight", "terms", "fields", "label", "require_near", "forbid_near", "near_window", "max_points",
+}  # fmt: skip
 _EXCLUDE_KEYS = {"terms", "industries", "fields", "penalty", "veto", "reason"}
 _REGION_KEYS = {"provinces", "cities", "terms", "weight", "text_fields", "tie_window"}
 _FILTER_KEYS = {"min", "max", "missing"}
@@ -134,9 +136,15 @@ def _keywords(p: Problems, tid: object, value: Any) -> tuple[KeywordGroup, ...]:
             p.about(
                 tid, where, f"{sorted(both)[0]!r} is both required and forbidden near the terms; keep one."
             )
+        most = raw.get("max_points")
+        number = isinstance(most, int | float) and not isinstance(most, bool)
+        if most is not None and not (number and 0 < most <= 100):
+            p.about(tid, f"{where}.max_points", f"{most!r} must be a number in (0, 100].")
+            most = None
         if weight is not None and terms:
             label = _text(p, tid, f"{where}.label", raw.get("label"))
-            groups.append(KeywordGroup(weight, terms, fields, label, require, forbid, window))
+            cap = None if most is None else float(most)
+            groups.append(KeywordGroup(weight, terms, fields, label, require, forbid, window, cap))
     return tuple(groups)
 
 

@@ -186,7 +186,7 @@ class CompiledRules:
     matcher: ahocorasick_rs.AhoCorasick | None
     bound_left: np.ndarray  # per keyword term: its first character is ASCII alphanumeric
     bound_right: np.ndarray
-    keyword_rows: JoinTable  # by (term, field): theme, raw, group, sense (index into ``senses``)
+    keyword_rows: JoinTable  # by (term, field): theme, raw, group, sense (index into ``senses``), slot
     exclusion_rows: JoinTable  # by (term, field): theme, exclusion, penalty, veto, reason (code)
     region_rows: JoinTable  # by (term, field): theme
     label_rows: JoinTable  # by label key: kind (LabelKind), theme, raw, exclusion, …
@@ -197,6 +197,8 @@ class CompiledRules:
     confirm_cap: np.ndarray  # per theme: most points without a keyword in the company's own text
     cap_labels: np.ndarray  # per theme: the cap also applies to labels alone (unconfirmed_cap set)
     senses: tuple[SenseRule | None, ...] = (None,)  # sense rules of keyword groups; 0 = none
+    #: per keyword group (``slot`` of its rows): the most points its terms give a company together
+    group_caps: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
 
 
 _CACHE: weakref.WeakKeyDictionary[ThemeSet, CompiledRules] = weakref.WeakKeyDictionary()
@@ -222,6 +224,7 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
 
     keyword, exclusion, region, labels = [], [], [], []
     senses: list[SenseRule | None] = [None]
+    group_caps: list[float] = []
     n_exclusions = 0
     for t_idx, theme in enumerate(themes):
         for group in theme.keywords:
@@ -236,10 +239,12 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
                         group.near_window,
                     )
                 )
+            slot = len(group_caps)
+            group_caps.append(np.inf if group.max_points is None else group.max_points)
             for term in group.terms:
-                for field in group.fields:
-                    raw = group.weight * theme.field_weight(field)
-                    keyword.append((tid(term), FIELD_INDEX[field], t_idx, raw, group_code, sense))
+                for name in group.fields:
+                    raw = group.weight * theme.field_weight(name)
+                    keyword.append((tid(term), FIELD_INDEX[name], t_idx, raw, group_code, sense, slot))
         for label in theme.industries:
             key = _INDUSTRY + normalize_label(label)
             labels.append((key, LabelKind.INDUSTRY, t_idx, theme.industry_weight, -1, 0.0, 0))
@@ -275,7 +280,9 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         matcher=ahocorasick_rs.AhoCorasick(keyword_terms) if keyword_terms else None,
         bound_left=np.array([_is_alnum(t[0]) for t in keyword_terms], dtype=bool),
         bound_right=np.array([_is_alnum(t[-1]) for t in keyword_terms], dtype=bool),
-        keyword_rows=JoinTable.build(keyword, ["term", "field", "theme", "raw", "group", "sense"], _by_hit),
+        keyword_rows=JoinTable.build(
+            keyword, ["term", "field", "theme", "raw", "group", "sense", "slot"], _by_hit
+        ),
         exclusion_rows=JoinTable.build(
             exclusion, ["term", "field", "theme", "exclusion", "penalty", "veto", "reason"], _by_hit
         ),
@@ -292,6 +299,7 @@ def compile_rules(themes: ThemeSet) -> CompiledRules:
         confirm_cap=np.array([t.confirm_cap for t in themes], dtype="float64"),
         cap_labels=np.array([t.unconfirmed_cap is not None for t in themes], dtype=bool),
         senses=tuple(senses),
+        group_caps=np.array(group_caps, dtype="float64"),
     )
     _CACHE[themes] = compiled
     return compiled

@@ -144,6 +144,11 @@ class _Scorer:
         for i in np.flatnonzero(~in_sense):
             sense = rules.senses[int(kw["sense"][i])]
             notes[i] = self.notes.code(f"other sense: {sense.describe() if sense else ''}")
+        raw = np.where(in_sense, listed_points(kw["raw"], factor, rules.min_score[kw["theme"]]), 0.0)
+        capped = self._group_capped(company * self.n_themes + kw["theme"], term, kw["slot"], raw)
+        for i in np.flatnonzero(capped < raw):
+            cap = rules.group_caps[int(kw["slot"][i])]
+            notes[i] = self.notes.code(f"group cap {cap:g} reached: its synonyms name one business")
         keyword = _rows(
             company=company,
             theme=kw["theme"],
@@ -152,7 +157,7 @@ class _Scorer:
             start=start,
             kind=KEYWORD,
             group=kw["group"],
-            raw=np.where(in_sense, listed_points(kw["raw"], factor, rules.min_score[kw["theme"]]), 0.0),
+            raw=capped,
             note=notes,
         )
         left, lb = rules.label_rows.join(self.label_term)
@@ -185,6 +190,27 @@ class _Scorer:
         rows["note"] = np.where(capped < rows["points"], Note.FIELD_CAP, rows["note"])
         rows["points"] = capped
         return rows
+
+    def _group_capped(
+        self, pair: np.ndarray, term: np.ndarray, slot: np.ndarray, raw: np.ndarray
+    ) -> np.ndarray:
+        """Keyword points after the groups' ``max_points``: each term's best hit takes its share of
+        the cap in order of points; every hit of the term is bounded by that share."""
+        caps = self.rules.group_caps[slot] if len(slot) else np.zeros(0)
+        idx = np.flatnonzero(np.isfinite(caps) & (raw > 0))
+        out = raw.copy()
+        if not len(idx):
+            return out
+        n_terms = len(self.rules.terms)
+        key = pair[idx] * n_terms + term[idx]
+        best = idx[_first_per((-raw[idx], key))]  # the best hit of each (pair, term)
+        best = best[np.lexsort((-raw[best], slot[best], pair[best]))]
+        share = _capped(raw[best], pair[best] * len(self.rules.group_caps) + slot[best], caps[best])
+        best_key = pair[best] * n_terms + term[best]
+        order = np.argsort(best_key)
+        at = order[np.searchsorted(best_key[order], key)]
+        out[idx] = np.minimum(raw[idx], share[at])
+        return out
 
     # 5. regional themes: bonus in the region, through text naming it, or a gate ----------------
     def region(self, hits: dict[str, np.ndarray], pairs: np.ndarray, positive: Rows) -> Rows:
