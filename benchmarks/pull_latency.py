@@ -39,8 +39,12 @@ sys.path.insert(0, str(ROOT))
 import akshare.utils.func  # noqa: E402
 
 from npf_screen.core.errors import SourceError  # noqa: E402
-from npf_screen.fetch.api import fetch_business_text, fetch_revenue_composition, pull  # noqa: E402
-from npf_screen.fetch.companies import company_stage  # noqa: E402
+from npf_screen.fetch.api import pull  # noqa: E402
+from npf_screen.fetch.companies import (  # noqa: E402
+    company_stage,
+    fetch_business_text,
+    fetch_revenue_composition,
+)
 from npf_screen.fetch.context import ProgressSink  # noqa: E402
 from npf_screen.fetch.snapshots import SnapshotStore  # noqa: E402
 from npf_screen.sources.akshare_source import AkshareSource  # noqa: E402

@@ -205,7 +205,7 @@ def test_required_datasets_failing_name_their_endpoints_and_write_nothing(tmp_pa
 
 def test_per_company_services_refusing_degrade_to_the_other_route(tmp_path: Path) -> None:
     """THS serves CAPTCHAs: texts come from cninfo; Eastmoney F10 refuses: the revenue mix stops politely."""
-    from npf_screen.fetch.api import fetch_business_text, fetch_revenue_composition
+    from npf_screen.fetch.companies import fetch_business_text, fetch_revenue_composition
 
     codes = list(MARKET["code"][:20])
     upstream = CannedUpstream(MARKET)

@@ -8,16 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from npf_screen.core.cache_dir import ENV_VAR
 from npf_screen.core.errors import SnapshotError, SourceError
-from npf_screen.fetch.api import (
-    fetch_business_text,
-    fetch_revenue_composition,
-    fetch_universe,
-    list_snapshots,
-    load_snapshot,
-    pull,
-)
-from npf_screen.fetch.snapshots import ENV_VAR, SnapshotStore, resolve_cache_dir
+from npf_screen.fetch.api import fetch_universe, list_snapshots, load_snapshot, pull
+from npf_screen.fetch.cache_policy import resolve_cache_dir
+from npf_screen.fetch.companies import fetch_business_text, fetch_revenue_composition
+from npf_screen.fetch.snapshots import SnapshotStore
 from npf_screen.screening.first_stage import first_stage_selector
 from npf_screen.sources.akshare_source import AkshareSource
 from npf_screen.sources.politeness import Politeness, PolitenessPolicy

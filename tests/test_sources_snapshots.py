@@ -25,7 +25,8 @@ START = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 CHILD = """
 import datetime as dt, sys, time
 from pathlib import Path
-from npf_screen.fetch.api import ProgressSink, pull
+from npf_screen.fetch.api import pull
+from npf_screen.fetch.context import ProgressSink
 from tests.fakes import FakeAkshare, make_source
 
 cache, signal_file, where = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from npf_screen.sources import company_transform as ct
 from npf_screen.sources import transform as tf
 from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL
 from npf_screen.universe.schema import CANONICAL_COLUMNS
@@ -105,27 +106,27 @@ def test_sw_classes_take_the_latest_class(fake: FakeAkshare) -> None:
     ],
 )
 def test_city_from_address(address: str, city: str | None) -> None:
-    assert tf.city_from_address(address) == city
+    assert ct.city_from_address(address) == city
 
 
 def test_business_text_from_ths_and_cninfo(fake: FakeAkshare) -> None:
-    ths = tf.ths_text(fake.stock_zyjs_ths("000001"))
+    ths = ct.ths_text(fake.stock_zyjs_ths("000001"))
     assert ths["main_business"].endswith("研发、生产和销售。")
     assert ths["products"] and "；" in ths["products"]
-    cninfo = tf.cninfo_text(fake.stock_profile_cninfo("000001"))
+    cninfo = ct.cninfo_text(fake.stock_profile_cninfo("000001"))
     truth = fake.market.set_index("code").loc["000001"]
     assert cninfo["city"] == truth["city"]
     assert cninfo["province"] == truth["province"]
 
 
 def test_revenue_composition_takes_latest_report_by_product(fake: FakeAkshare) -> None:
-    table = tf.zygc_composition(fake.stock_zygc_em("SZ000001"), "000001")
-    assert list(table.columns) == list(tf.COMPOSITION_COLUMNS)
+    table = ct.zygc_composition(fake.stock_zygc_em("SZ000001"), "000001")
+    assert list(table.columns) == list(ct.COMPOSITION_COLUMNS)
     assert table["report_date"].nunique() == 1 and table["report_date"].iloc[0] == pd.Timestamp("2026-06-30")
     assert set(table["product"]) <= set(fake.market.set_index("code").loc["000001", "products"])
     assert table["share"].sum() == pytest.approx(1.0)
-    empty = tf.zygc_composition(pd.DataFrame(), "000001")
-    assert empty.empty and list(empty.columns) == list(tf.COMPOSITION_COLUMNS)
+    empty = ct.zygc_composition(pd.DataFrame(), "000001")
+    assert empty.empty and list(empty.columns) == list(ct.COMPOSITION_COLUMNS)
 
 
 def test_assemble_prefers_lists_fills_gaps_and_derives_market_cap() -> None:

@@ -104,7 +104,8 @@ def revenue_from_args(args: argparse.Namespace, snapshot_id: str | None) -> Any:
         return reader(path)
     if snapshot_id is None:
         return None
-    from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
+    from npf_screen.fetch.cache_policy import resolve_cache_dir
+    from npf_screen.fetch.snapshots import SnapshotStore
 
     store = SnapshotStore(resolve_cache_dir(args.cache_dir))
     if not store.has_composition(snapshot_id):

@@ -61,7 +61,7 @@ def akshare_verdict(version: str) -> str:
 
 def _probes(source: Any) -> list[tuple[str, str, Callable[[], Any]]]:
     """(endpoint, cost, thunk) for each probe; thunks return a note or raise."""
-    from npf_screen.fetch.api import report_quarters
+    from npf_screen.fetch.datasets import report_quarters
     from npf_screen.sources import transform as tf
     from npf_screen.sources.aliases import CLIST_PARAMS, CLIST_URL
 
@@ -144,7 +144,8 @@ def _local_report(cache_dir: str | None) -> list[str]:
     import importlib.metadata
     import importlib.util
 
-    from npf_screen.fetch.snapshots import FRESHNESS, SnapshotStore, resolve_cache_dir
+    from npf_screen.fetch.cache_policy import FRESHNESS, resolve_cache_dir
+    from npf_screen.fetch.snapshots import SnapshotStore
 
     lines = []
     try:  # read the installed version without importing akshare (only the adapter imports it)

@@ -14,7 +14,8 @@ __all__ = ["register", "run_pull"]
 def run_pull(args: argparse.Namespace) -> int:
     """Pull, print a one-paragraph summary, and return 0 (complete), 3 (partial) or 1 (no snapshot)."""
     from npf_screen.core.errors import SourceError
-    from npf_screen.fetch.api import EXPECTED_FIELDS, pull
+    from npf_screen.fetch.api import pull
+    from npf_screen.fetch.manifest import EXPECTED_FIELDS
 
     select = None
     if args.texts == "candidates":  # the screen is imported here, never by the fetch layer

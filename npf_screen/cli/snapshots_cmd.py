@@ -13,7 +13,8 @@ __all__ = ["register", "run_snapshots"]
 
 def run_snapshots(args: argparse.Namespace) -> int:
     """Print the snapshot table (newest first); with --prune, delete all but the newest KEEP."""
-    from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
+    from npf_screen.fetch.cache_policy import resolve_cache_dir
+    from npf_screen.fetch.snapshots import SnapshotStore
 
     store = SnapshotStore(resolve_cache_dir(args.cache_dir))
     if args.prune is not None:

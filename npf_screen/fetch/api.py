@@ -34,38 +34,29 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.core.errors import SourceError
+from npf_screen.fetch.cache_policy import resolve_cache_dir
 from npf_screen.fetch.companies import (
     COMPANY_COLUMNS,
     Selector,
     company_cache,
     company_stage,
     end_backfill,
-    fetch_business_text,
-    fetch_revenue_composition,
     text_targets,
 )
-from npf_screen.fetch.context import ProgressSink, TqdmProgress, as_source, make_progress, utc_now
+from npf_screen.fetch.context import ProgressSink, as_source, make_progress, utc_now
 from npf_screen.fetch.datasets import bulk_stage, report_quarters, row_datasets, universe_parts
-from npf_screen.fetch.manifest import EXPECTED_FIELDS, build_manifest, worse_than
-from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
+from npf_screen.fetch.manifest import build_manifest, worse_than
+from npf_screen.fetch.snapshots import SnapshotStore
 from npf_screen.sources import transform as tf
 
 __all__ = [
     "DEFAULT_KEEP",
-    "EXPECTED_FIELDS",
-    "ProgressSink",
     "PullReport",
-    "Selector",
-    "TqdmProgress",
     "backfill_business_text",
-    "fetch_business_text",
-    "fetch_revenue_composition",
     "fetch_universe",
     "list_snapshots",
     "load_snapshot",
-    "make_progress",
     "pull",
-    "report_quarters",
 ]
 
 #: Snapshots kept by a pull's retention (the newest complete one is always kept too).

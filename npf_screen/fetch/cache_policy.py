@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from npf_screen.core.cache_dir import ENV_VAR, cache_root
+from npf_screen.core.cache_dir import cache_root
 
-__all__ = ["ENV_VAR", "FRESHNESS", "resolve_cache_dir"]
+__all__ = ["FRESHNESS", "resolve_cache_dir"]
 
 #: How long each dataset stays fresh: a pull inside this window reuses it without a request.
 FRESHNESS: Mapping[str, dt.timedelta] = MappingProxyType(

@@ -25,10 +25,11 @@ import pandas as pd
 
 from npf_screen.core.atomic import atomic_write_text
 from npf_screen.core.errors import SnapshotError, UpstreamRefusedError
+from npf_screen.fetch.cache_policy import resolve_cache_dir
 from npf_screen.fetch.company_cache import CompanyCache
 from npf_screen.fetch.context import SOURCE_ERRORS, ProgressSink, as_source, make_progress, utc_now
-from npf_screen.fetch.snapshots import SnapshotStore, resolve_cache_dir
-from npf_screen.sources import transform as tf
+from npf_screen.fetch.snapshots import SnapshotStore
+from npf_screen.sources import company_transform as ct
 from npf_screen.sources.protocol import Source
 
 __all__ = [
@@ -45,8 +46,8 @@ __all__ = [
 
 #: Columns of each per-company cache: business text and revenue composition.
 COMPANY_COLUMNS: dict[str, list[str]] = {
-    "texts": list(tf.TEXT_CACHE_COLUMNS),
-    "composition": list(tf.COMPOSITION_COLUMNS),
+    "texts": list(ct.TEXT_CACHE_COLUMNS),
+    "composition": list(ct.COMPOSITION_COLUMNS),
 }
 #: The code list of an interrupted full-market backfill, in the cache directory.
 BACKFILL_FILE = "backfill.json"

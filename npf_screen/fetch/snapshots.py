@@ -36,15 +36,13 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.core.atomic import atomic_write_parquet, atomic_write_text
+from npf_screen.core.cache_dir import ENV_VAR
 from npf_screen.core.errors import SnapshotError, UniverseError
-from npf_screen.fetch.cache_policy import ENV_VAR, FRESHNESS, resolve_cache_dir
+from npf_screen.fetch.cache_policy import FRESHNESS
 from npf_screen.universe.schema import to_canonical
 
 __all__ = [
-    "ENV_VAR",
-    "FRESHNESS",
     "SnapshotStore",
-    "resolve_cache_dir",
 ]
 
 UNIVERSE_FILE, COMPOSITION_FILE, MANIFEST_FILE = (

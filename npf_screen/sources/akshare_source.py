@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from npf_screen.core.errors import SchemaDriftError, SourceError, UpstreamRefusedError
+from npf_screen.sources import company_transform as ct
 from npf_screen.sources import transform as tf
 from npf_screen.sources.aliases import (
     CLIST_PARAMS,
@@ -46,8 +47,6 @@ __all__ = [
     "DATASETS",
     "SOURCE_ENV_VAR",
     "AkshareSource",
-    "CallRecord",
-    "DatasetResult",
     "exchange_symbol",
 ]
 
@@ -389,7 +388,7 @@ class AkshareSource:
         """
 
         def ths() -> dict[str, Any]:
-            record = tf.ths_text(self.call("stock_zyjs_ths", symbol=code))
+            record = ct.ths_text(self.call("stock_zyjs_ths", symbol=code))
             if not record["main_business"]:
                 raise SourceError(f"akshare.stock_zyjs_ths({code!r}): the page has no 主营业务")
             return {**record, "city": None, "province": None, "text_source": "ths"}
@@ -398,7 +397,7 @@ class AkshareSource:
             frame = self.call("stock_profile_cninfo", symbol=code)
             if frame.empty:
                 raise SourceError(f"akshare.stock_profile_cninfo({code!r}): cninfo has no profile for {code}")
-            return {**tf.cninfo_text(frame), "text_source": "cninfo"}
+            return {**ct.cninfo_text(frame), "text_source": "cninfo"}
 
         options = [("ths", ths), ("cninfo", cninfo)]
         if route == "cninfo":
@@ -408,4 +407,4 @@ class AkshareSource:
 
     def revenue_composition(self, code: str) -> pd.DataFrame:
         """主营构成 of one company (1 request): its latest report's revenue by product."""
-        return tf.zygc_composition(self.call("stock_zygc_em", symbol=exchange_symbol(code)), code)
+        return ct.zygc_composition(self.call("stock_zygc_em", symbol=exchange_symbol(code)), code)

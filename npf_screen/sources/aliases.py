@@ -30,9 +30,6 @@ __all__ = [
     "SW_LEVEL1_BY_PREFIX",
     "SW_STANDARD_SYMBOL",
     "SZ_LIST_SYMBOL",
-    "EndpointSpec",
-    "RangeCheck",
-    "Service",
 ]
 
 #: The real services behind the endpoints, keyed by what answers the request (not by brand): a 403

@@ -18,25 +18,13 @@ import pandas as pd
 from npf_screen.sources.aliases import SW_LEVEL1_BY_PREFIX
 from npf_screen.sources.checks import to_number
 from npf_screen.sources.cleaning import clean_code, clean_province, clean_text, parse_dates, renamed
-from npf_screen.sources.company_transform import (
-    COMPOSITION_COLUMNS,
-    TEXT_CACHE_COLUMNS,
-    city_from_address,
-    cninfo_text,
-    ths_text,
-    zygc_composition,
-)
 from npf_screen.universe.schema import CANONICAL_COLUMNS, exchange_of, to_canonical
 
 __all__ = [
     "ASSEMBLY_ORDER",
-    "COMPOSITION_COLUMNS",
-    "TEXT_CACHE_COLUMNS",
     "assemble_universe",
     "bj_list",
-    "city_from_address",
     "clist_quotes",
-    "cninfo_text",
     "coverage",
     "em_industry_levels",
     "is_a_share",
@@ -47,10 +35,8 @@ __all__ = [
     "sw_levels",
     "sw_name_table",
     "sz_list",
-    "ths_text",
     "yjbb_financials",
     "zcfz_balance",
-    "zygc_composition",
 ]
 
 
