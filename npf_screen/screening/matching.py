@@ -90,6 +90,12 @@ class StringTable:
             self.values.append(value)
         return found
 
+    def codes_by(self, keys: np.ndarray, text: Callable[[int], str]) -> np.ndarray:
+        """Codes for rows whose string depends only on an integer key: ``text(key)`` is formatted and
+        interned once per distinct key, however many rows share it."""
+        distinct, inverse = np.unique(np.asarray(keys, dtype="int64"), return_inverse=True)
+        return np.array([self.code(text(int(k))) for k in distinct], dtype="int64")[inverse.reshape(-1)]
+
     def decode(self, codes: np.ndarray) -> np.ndarray:
         """Object array of the strings behind ``codes``."""
         return np.asarray(self.values, dtype=object)[codes]
@@ -116,10 +122,19 @@ class JoinTable:
         order = np.argsort(keys, kind="stable")
         return cls(keys[order], {n: v[order] for n, v in columns.items()})
 
+    @functools.cached_property
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per key value 0 … max + 1: where its rows start and end (a gather instead of a binary
+        search per hit; the last slot is empty and takes every key outside the table)."""
+        slots = np.arange(int(self.keys.max()) + 2 if len(self.keys) else 1)
+        return np.searchsorted(self.keys, slots, "left"), np.searchsorted(self.keys, slots, "right")
+
     def join(self, left_keys: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Every (left row, rule row) with equal keys: the left row indices and the rule columns."""
-        lo = np.searchsorted(self.keys, left_keys, "left")
-        counts = np.searchsorted(self.keys, left_keys, "right") - lo
+        first, end = self._bounds
+        slot = np.where((left_keys < 0) | (left_keys >= len(first)), len(first) - 1, left_keys)
+        lo = first[slot]
+        counts = end[slot] - lo
         left = np.repeat(np.arange(len(left_keys)), counts)
         offset = np.arange(len(left)) - np.repeat(np.cumsum(counts) - counts, counts)
         right = np.repeat(lo, counts) + offset
@@ -353,6 +368,13 @@ class PreparedTexts:
         return self.folded[field][lo:hi]
 
     _derived: dict[str, object] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    def nonblank(self, name: str) -> np.ndarray:
+        """Per company: whether its ``name`` text has more than whitespace (computed once)."""
+        key = "nonblank:" + name
+        if key not in self._derived:
+            self._derived[key] = np.array([bool(text.strip()) for text in self.display[name]], dtype=bool)
+        return self._derived[key]  # type: ignore[return-value]
 
     def folded_codes(self, name: str) -> np.ndarray:
         """The code points of ``folded[name]`` (computed once)."""

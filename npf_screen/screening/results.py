@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.core.html_repr import HtmlRepr
+from npf_screen.core.ordering import lex_order
 from npf_screen.core.strings import string_column, string_values, take_strings
 from npf_screen.rules.model import ThemeSet
 from npf_screen.screening.codes import EVIDENCE_KINDS
@@ -93,7 +94,7 @@ class ScreenResult(HtmlRepr):
             index = pd.MultiIndex.from_arrays([self._codes[company], self._theme_ids[theme]])
             share = known.reindex(index).fillna(0.0).to_numpy(dtype="float64")
         keys = (self._code_rank[company], -support, -s["score"].to_numpy(), -share, ~qualified, theme)
-        order = np.lexsort(keys)
+        order = lex_order(keys)
         ranked = s.iloc[order].reset_index(drop=True)
         theme = ranked["theme"].to_numpy()
         first = np.r_[0, np.flatnonzero(theme[1:] != theme[:-1]) + 1]
@@ -235,13 +236,13 @@ class ScreenResult(HtmlRepr):
         """Which business-text fields each company had: code, name, text_fields (e.g.
         ``main_business,products``; ``""`` when it had none, so it was screened on its name,
         industry and concept labels only), n_text_fields. One row per company, universe order."""
-        u = self.universe
-        present = {
-            f: (u[f].fillna("").astype(str).str.strip() != "").to_numpy() for f in BUSINESS_TEXT_FIELDS
-        }
-        names = np.array(BUSINESS_TEXT_FIELDS, dtype=object)
-        grid = np.column_stack([present[f] for f in BUSINESS_TEXT_FIELDS])
-        fields = [",".join(names[row]) for row in grid]
+        grid = np.column_stack([self._texts.nonblank(f) for f in BUSINESS_TEXT_FIELDS])
+        mask = grid @ (1 << np.arange(len(BUSINESS_TEXT_FIELDS)))  # which fields, as bits
+        spelled = [
+            ",".join(f for i, f in enumerate(BUSINESS_TEXT_FIELDS) if m >> i & 1)
+            for m in range(1 << len(BUSINESS_TEXT_FIELDS))
+        ]
+        fields = np.array(spelled, dtype=object)[mask]
         return pd.DataFrame(
             {
                 "code": self._codes,
@@ -259,7 +260,7 @@ class ScreenResult(HtmlRepr):
         wanted = company * n + theme
         pair = e["company"].to_numpy() * n + e["theme"].to_numpy()
         points = e["points"].to_numpy()
-        rows = np.flatnonzero(np.isin(pair, wanted) & (points > 0))
+        rows = np.flatnonzero(np.isin(pair, wanted, kind="table") & (points > 0))
         rows = rows[np.lexsort((-points[rows], pair[rows]))]  # stable: ties keep the evidence order
         pair = pair[rows]
         starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1] if len(pair) else np.zeros(0, "int64")

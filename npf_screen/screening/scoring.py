@@ -17,11 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from npf_screen.core.ordering import lex_order
 from npf_screen.rules.model import FIELDS, ThemeSet
 from npf_screen.screening.centrality import (
     CONFIRM_SHARE,
     confirmed_pairs,
     listed_points,
+    position_factor,
     position_notes,
     sense_mask,
     tied_to_business,
@@ -104,9 +106,15 @@ def _capped(amount: np.ndarray, group: np.ndarray, cap: np.ndarray | float) -> n
     return np.clip(cap - (running - before - amount), 0.0, amount)
 
 
+def _member(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.isin`` for integer keys through a lookup table over their range (at most companies ×
+    themes × fields): no sort, no hashing."""
+    return np.isin(values, np.asarray(keys, dtype="int64"), kind="table")
+
+
 def _first_per(keys: tuple[np.ndarray, ...]) -> np.ndarray:
     """Indices of the first row of each distinct key tuple, rows ordered by the keys (last = major)."""
-    order = np.lexsort(keys)
+    order = lex_order(keys)
     major = [k[order] for k in keys[1:]]
     first = np.ones(len(order), dtype=bool)
     if len(order):
@@ -139,16 +147,21 @@ class _Scorer:
         factor, item = position_notes(self.texts, company, field, start)
         in_sense = sense_mask(rules, self.texts, company, field, term, kw["sense"])
         notes = np.zeros(len(left), dtype="int64")
-        for i in np.flatnonzero(factor < 1):
-            notes[i] = self.notes.code(f"list item {item[i] + 1} of its text: x{factor[i]:g}")
-        for i in np.flatnonzero(~in_sense):
-            sense = rules.senses[int(kw["sense"][i])]
-            notes[i] = self.notes.code(f"other sense: {sense.describe() if sense else ''}")
+        down = np.flatnonzero(factor < 1)
+        notes[down] = self.notes.codes_by(
+            item[down], lambda at: f"list item {at + 1} of its text: x{position_factor(np.array([at]))[0]:g}"
+        )
+        other = np.flatnonzero(~in_sense)
+        notes[other] = self.notes.codes_by(
+            kw["sense"][other], lambda k: f"other sense: {_describe(rules, k)}"
+        )
         raw = np.where(in_sense, listed_points(kw["raw"], factor, rules.min_score[kw["theme"]]), 0.0)
         capped = self._group_capped(company * self.n_themes + kw["theme"], term, kw["slot"], raw)
-        for i in np.flatnonzero(capped < raw):
-            cap = rules.group_caps[int(kw["slot"][i])]
-            notes[i] = self.notes.code(f"group cap {cap:g} reached: its synonyms name one business")
+        at_cap = np.flatnonzero(capped < raw)
+        notes[at_cap] = self.notes.codes_by(
+            kw["slot"][at_cap],
+            lambda slot: f"group cap {rules.group_caps[slot]:g} reached: its synonyms name one business",
+        )
         keyword = _rows(
             company=company,
             theme=kw["theme"],
@@ -174,13 +187,13 @@ class _Scorer:
         rows = _concat([keyword, labels])
         pair = self.pair(rows)
         # 1. a term counts once per (company, theme): in its best field
-        rows = _take(rows, np.lexsort((rows["field"], -rows["raw"], rows["term"], pair)))
+        rows = _take(rows, lex_order((rows["field"], -rows["raw"], rows["term"], pair)))
         pair = self.pair(rows)
         repeated = np.r_[False, (pair[1:] == pair[:-1]) & (rows["term"][1:] == rows["term"][:-1])]
         rows["points"] = np.where(repeated, 0.0, rows["raw"])
         rows["note"] = np.where(repeated & (rows["raw"] > 0), Note.BETTER_FIELD, rows["note"])
         # 2. one field gives at most max_per_field points
-        rows = _take(rows, np.lexsort((-rows["points"], rows["field"], pair)))
+        rows = _take(rows, lex_order((-rows["points"], rows["field"], pair)))
         pair = self.pair(rows)
         capped = _capped(
             rows["points"],
@@ -204,7 +217,7 @@ class _Scorer:
         n_terms = len(self.rules.terms)
         key = pair[idx] * n_terms + term[idx]
         best = idx[_first_per((-raw[idx], key))]  # the best hit of each (pair, term)
-        best = best[np.lexsort((-raw[best], slot[best], pair[best]))]
+        best = best[lex_order((-raw[best], slot[best], pair[best]))]
         share = _capped(raw[best], pair[best] * len(self.rules.group_caps) + slot[best], caps[best])
         best_key = pair[best] * n_terms + term[best]
         order = np.argsort(best_key)
@@ -245,18 +258,15 @@ class _Scorer:
             word=np.array([self.words.code(home[p]) for p in province_code[inside]], dtype="int64"),
             raw=weight[theme[located]],
             points=weight[theme[located]],
-            note=np.array(
-                [
-                    self.notes.code(f"located in {home[p]} {town[c]}".strip())
-                    for p, c in zip(province_code[inside], city_code[inside], strict=True)
-                ],
-                dtype="int64",
+            note=self.notes.codes_by(
+                province_code[inside] * len(town) + city_code[inside],
+                lambda key: f"located in {home[key // len(town)]} {town[key % len(town)]}".strip(),
             ),
         )
         outside = pairs[~located]
         left, rg = self.rules.region_rows.join(hits["key"])
         named_pair = hits["company"][left] * self.n_themes + rg["theme"]
-        tied = self._tied(hits, left, named_pair, np.isin(named_pair, outside), positive)
+        tied = self._tied(hits, left, named_pair, _member(named_pair, outside), positive)
         left, named_pair = left[tied], named_pair[tied]
         first = _first_per((hits["start"][left], named_pair))
         named_pair, named_hit = named_pair[first], left[first]
@@ -303,10 +313,11 @@ class _Scorer:
     ) -> np.ndarray:
         """Which region-term hits (``left``, of pairs ``named_pair``) lie near the theme's own keyword
         hits in the same text; only the ``wanted`` ones are checked, the others are False."""
-        scoring = (positive["kind"] == KEYWORD) & (positive["raw"] > 0)
-        found: dict[tuple[int, int], list[str]] = {}
-        key = self.pair(positive)[scoring] * len(FIELDS) + positive["field"][scoring]
-        for k, t in zip(key.tolist(), positive["term"][scoring].tolist(), strict=True):
+        wanted_key = named_pair[wanted] * len(FIELDS) + hits["field"][left[wanted]]
+        key = self.pair(positive) * len(FIELDS) + positive["field"]
+        scoring = (positive["kind"] == KEYWORD) & (positive["raw"] > 0) & _member(key, wanted_key)
+        found: dict[int, list[str]] = {}
+        for k, t in zip(key[scoring].tolist(), positive["term"][scoring].tolist(), strict=True):
             found.setdefault(k, []).append(self.rules.terms[t])
         tied = np.zeros(len(left), dtype=bool)
         for i in np.flatnonzero(wanted):
@@ -374,7 +385,7 @@ class _Scorer:
         }
         rows = {k: np.concatenate([by_text[k], by_label[k]]) for k in by_label}
         pair = rows["company"] * self.n_themes + rows["theme"]
-        in_live = np.isin(pair, live)
+        in_live = _member(pair, live)
         rows = {k: v[in_live] for k, v in rows.items()}
         first = _first_per(
             (rows["start"], rows["exclusion"], rows["company"] * self.n_themes + rows["theme"])
@@ -396,6 +407,11 @@ class _Scorer:
             raw=np.where(veto, np.inf, rows["penalty"]),
             note=np.array(notes, dtype="int64"),
         )
+
+
+def _describe(rules: CompiledRules, sense: int) -> str:
+    rule = rules.senses[sense]
+    return rule.describe() if rule else ""
 
 
 def _sums(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -430,7 +446,7 @@ def score_pairs(
     positive = _concat([positive, _take(region, np.flatnonzero(~is_gate))])
     # 6. the positive total is capped at 100, best rows first; without a theme term in the
     # company's own text (labels and scope alone) at the theme's unconfirmed cap
-    positive = _take(positive, np.lexsort((-positive["points"], scorer.pair(positive))))
+    positive = _take(positive, lex_order((-positive["points"], scorer.pair(positive))))
     pair = scorer.pair(positive)
     needed = CONFIRM_SHARE * rules.min_score[positive["theme"]]
     confirmed = confirmed_pairs(
@@ -439,11 +455,13 @@ def score_pairs(
     # by default only scope-backed pairs are capped (labels alone are weighted in the rules); a theme
     # with its own unconfirmed_cap caps labels alone too
     scope = (positive["kind"] == KEYWORD) & (positive["field"] == FIELD_INDEX["business_scope"])
-    scoped = np.isin(pair, pair[scope & (positive["points"] > 0)])
-    unconfirmed = ~np.isin(pair, confirmed) & (scoped | rules.cap_labels[positive["theme"]])
+    scoped = _member(pair, pair[scope & (positive["points"] > 0)])
+    unconfirmed = ~_member(pair, confirmed) & (scoped | rules.cap_labels[positive["theme"]])
     # the cap bounds the final score: penalties the pair will pay are added to it here
     pre_keys, pre_total = _sums(pair, positive["points"])
-    owed = _owed(scorer.exclusions(hit, pre_keys[pre_total > 0]), scorer.pair, pair)
+    scored_pairs = pre_keys[pre_total > 0]
+    excluded = scorer.exclusions(hit, scored_pairs)  # computed once: the live pairs below are a subset
+    owed = _owed(excluded, scorer.pair, pair)
     limit = np.minimum(rules.confirm_cap[positive["theme"]] + owed, MAX_SCORE)
     cap = np.where(unconfirmed, limit, MAX_SCORE)
     # support orders ties of score: an unconfirmed company's support is its capped total, never more
@@ -461,12 +479,17 @@ def score_pairs(
     live, live_total = pair_keys[totals > 0], totals[totals > 0]
     # 7. gates and filters cancel everything; vetoes too; penalties subtract, never below zero
     negative = _concat(
-        [_take(region, np.flatnonzero(is_gate)), scorer.filters(live), scorer.exclusions(hit, live)]
+        [
+            _take(region, np.flatnonzero(is_gate)),
+            scorer.filters(live),
+            _take(excluded, np.flatnonzero(_member(scorer.pair(excluded), live))),
+        ]
+        + [scorer.exclusions(hit, extra) for extra in [np.setdiff1d(live, scored_pairs, True)] if len(extra)]
     )
     order = np.select(
         [negative["kind"] == GATE, negative["kind"] == FILTER, negative["kind"] == VETO], [0, 1, 2], 3
     )
-    negative = _take(negative, np.lexsort((negative["start"], order, scorer.pair(negative))))
+    negative = _take(negative, lex_order((negative["start"], order, scorer.pair(negative))))
     pair = scorer.pair(negative)
     total = live_total[np.searchsorted(live, pair)] if len(pair) else np.zeros(0)
     negative["raw"] = np.minimum(negative["raw"], total)
@@ -474,7 +497,7 @@ def score_pairs(
     evidence = _concat([positive, negative])
     evidence["points"] = evidence["points"].round(2)
     evidence["raw"] = evidence["raw"].round(2)
-    evidence = _take(evidence, np.lexsort((-evidence["points"], scorer.pair(evidence))))
+    evidence = _take(evidence, lex_order((-evidence["points"], scorer.pair(evidence))))
     pair_keys, score = _sums(scorer.pair(evidence), evidence["points"])
     _, gain = _sums(scorer.pair(evidence), np.clip(evidence["points"], 0.0, None))
     score = score.round(2).clip(min=0.0)
