@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -159,3 +160,27 @@ def test_screen_writes_a_registered_tdx_block(capsys, tmp_path: Path) -> None:
     assert record == "光刻机链".encode("gbk").ljust(50, b"\0") + b"NPFLITHO".ljust(70, b"\0")
     code, _, err = run(capsys, "screen", "--sample", "--format", "tdx", "-o", str(tmp_path / "ZXG.blk"))
     assert code == 2 and "ZXG.blk" in err
+
+
+def test_command_table_matches_what_the_modules_register() -> None:
+    """COMMANDS (which module a command's run imports) names every subcommand, in --help order."""
+    from npf_screen.cli.main import COMMANDS, build_parser
+
+    def commands(parser: argparse.ArgumentParser) -> list[str]:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return list(sub.choices)
+
+    assert commands(build_parser()) == list(COMMANDS)
+    for command, module in COMMANDS.items():
+        assert command in commands(build_parser(command)), (command, module)
+    assert commands(build_parser("screen")) == ["themes", "screen", "explain"]
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """`npf-screen screen` builds its parser from screen_cmd alone (start-up time)."""
+    code = (
+        "import sys; from npf_screen.cli.main import build_parser; build_parser('screen'); "
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['npf_screen.cli.screen_cmd']"

@@ -15,23 +15,32 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-__all__ = ["COMMAND_MODULES", "build_parser", "main"]
+__all__ = ["COMMANDS", "COMMAND_MODULES", "build_parser", "main"]
 
+#: Each subcommand and the module that registers it, in the order `npf-screen --help` lists them
+#: (a test checks this against what the modules register).
+COMMANDS: dict[str, str] = {
+    "themes": "npf_screen.cli.screen_cmd",
+    "screen": "npf_screen.cli.screen_cmd",
+    "explain": "npf_screen.cli.screen_cmd",
+    "review": "npf_screen.cli.review_cmd",
+    "draft": "npf_screen.cli.draft_cmd",
+    "run": "npf_screen.cli.run_cmd",
+    "history": "npf_screen.cli.run_cmd",
+    "diff": "npf_screen.cli.run_cmd",
+    "members": "npf_screen.cli.run_cmd",
+    "report": "npf_screen.cli.report_cmd",
+    "pull": "npf_screen.cli.pull_cmd",
+    "snapshots": "npf_screen.cli.snapshots_cmd",
+    "doctor": "npf_screen.cli.doctor_cmd",
+}
 #: Subcommand modules, in the order `npf-screen --help` lists them.
-COMMAND_MODULES: tuple[str, ...] = (
-    "npf_screen.cli.screen_cmd",
-    "npf_screen.cli.review_cmd",
-    "npf_screen.cli.draft_cmd",
-    "npf_screen.cli.run_cmd",
-    "npf_screen.cli.report_cmd",
-    "npf_screen.cli.pull_cmd",
-    "npf_screen.cli.snapshots_cmd",
-    "npf_screen.cli.doctor_cmd",
-)
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every registered subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with every subcommand, or only the module of ``command`` when it is
+    one (what ``main`` does: a command's run does not import the seven other command modules)."""
     parser = argparse.ArgumentParser(
         prog="npf-screen",
         description="Screen China's A-share market against the 新质生产力 theme rules, with evidence.",
@@ -41,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"npf-screen {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for name in COMMAND_MODULES:
+    for name in [COMMANDS[command]] if command in COMMANDS else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
 
@@ -52,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from npf_screen.core.errors import NpfScreenError
     from npf_screen.core.exit_codes import ExitCode
 
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     for option in ("output", "cache_dir", "history_dir", "universe"):
         value = getattr(args, option, None)
