@@ -21,7 +21,7 @@ def test_same_permutation_as_lexsort(data: st.DataObject, n: int) -> None:
         if kind == "small":
             values = st.integers(-3, 3)
         elif kind == "wide":
-            values = st.integers(-(2**40), 2**40)
+            values = st.integers(-(2**40), 2**40) | st.sampled_from([-(2**63), 2**63 - 1])
         elif kind == "float":
             values = st.sampled_from([-np.inf, -2.5, 0.0, 0.1, 1.0, 3.25, np.inf, np.nan])
         else:
@@ -31,10 +31,12 @@ def test_same_permutation_as_lexsort(data: st.DataObject, n: int) -> None:
     assert lex_order(tuple(keys)).tolist() == np.lexsort(tuple(keys)).tolist()
 
 
-def test_keys_too_wide_to_pack_fall_back_to_lexsort() -> None:
-    wide = np.array([2**61, 0, 2**61 - 1], dtype="int64")
-    keys = (np.array([1, 0, 1]), wide, wide[::-1].copy())
-    assert lex_order(keys).tolist() == np.lexsort(keys).tolist()
+def test_keys_too_wide_to_pack_together_or_at_all() -> None:
+    wide = np.array([2**61, 0, 2**61 - 1, 0], dtype="int64")
+    extreme = np.array([-(2**63), 2**63 - 1, 0, -(2**63)], dtype="int64")
+    flags = np.array([1, 0, 1, 1])
+    for keys in [(flags, wide, wide[::-1].copy()), (flags, extreme), (extreme, flags, wide), (extreme, extreme)]:
+        assert lex_order(keys).tolist() == np.lexsort(keys).tolist(), keys
 
 
 def test_empty_rows_and_no_keys() -> None:

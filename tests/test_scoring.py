@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from npf_screen import load_themes, screen
@@ -277,3 +279,27 @@ def test_screen_accepts_a_universe_with_any_index(tmp_path: Path) -> None:
     by_code = screen(shuffled, rules).scores.set_index(["code", "theme"])["score"].sort_index()
     expected = screen(universe(COMPANIES), rules).scores.set_index(["code", "theme"])["score"].sort_index()
     assert by_code.equals(expected)
+
+
+def test_evidence_order_is_the_same_by_merge_or_by_full_sort(monkeypatch) -> None:
+    """The evidence is ordered by a linear merge when its two parts are already ordered; the full
+    sort it stands in for gives the same rows in the same order (bundled sample, every theme)."""
+    from npf_screen import load_sample
+    from npf_screen.screening import scoring
+
+    sample, themes = load_sample(), load_themes()
+    merged = screen(sample, themes).evidence
+    monkeypatch.setattr(scoring, "_merge_ready", lambda *_: False)
+    sorted_fully = screen(sample, load_themes()).evidence
+    assert len(merged) > 1000
+    pd.testing.assert_frame_equal(merged, sorted_fully)
+
+
+def test_merge_is_refused_when_the_parts_are_not_ordered() -> None:
+    from npf_screen.screening.scoring import _merge_ready
+
+    pair, points = np.array([1, 1, 2]), np.array([5.0, 3.0, 1.0])
+    assert _merge_ready(pair, points, np.array([-2.0, 0.0]))
+    assert not _merge_ready(pair, np.array([3.0, 5.0, 1.0]), np.array([-2.0]))  # points rise in pair 1
+    assert not _merge_ready(np.array([2, 1, 1]), points, np.array([-2.0]))  # pairs out of order
+    assert not _merge_ready(pair, points, np.array([0.5]))  # a "negative" row with points

@@ -16,17 +16,22 @@ _LIMIT = 2**62
 
 
 def _codes(key: np.ndarray) -> tuple[np.ndarray, int]:
-    """(non-negative int64 codes ordered like ``key``, how many distinct code values)."""
+    """(non-negative int64 codes ordered like ``key``, how many distinct code values); for an
+    integer key wider than :data:`_LIMIT` the codes are meaningless and only the size counts."""
     if key.dtype.kind in "biu":
-        key = key.astype("int64", copy=False)
-        low = int(key.min())
-        return key - low, int(key.max()) - low + 1
+        low, high = int(key.min()), int(key.max())
+        if high - low + 1 >= _LIMIT:
+            return key, high - low + 1
+        return key.astype("int64") - low, high - low + 1
     values, inverse = np.unique(key, return_inverse=True)
     return inverse.reshape(-1).astype("int64", copy=False), len(values)
 
 
 def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
     """The permutation ``np.lexsort(keys)`` returns (last key primary, stable), computed faster.
+
+    Keys are packed, primary first, into as few int64 keys as their ranges allow (usually one, then
+    a single stable ``argsort``); a key too wide to share an int64 stays a key of its own.
 
     Parameters
     ----------
@@ -52,12 +57,20 @@ def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
     n = len(keys[0])
     if n == 0:
         return np.zeros(0, dtype="int64")
-    packed = np.zeros(n, dtype="int64")
-    span = 1
-    for key in reversed(keys):  # primary key first
+    packed_keys: list[np.ndarray] = []  # primary first
+    packed, span = np.zeros(n, dtype="int64"), 1
+    for key in reversed(keys):
         codes, size = _codes(key)
-        if span * size >= _LIMIT:
-            return np.lexsort(keys)
+        if span * size >= _LIMIT and span > 1:  # full: start the next packed key
+            packed_keys.append(packed)
+            packed, span = np.zeros(n, dtype="int64"), 1
+        if size >= _LIMIT:  # too wide to pack: a key of its own, as it is
+            packed_keys.append(key)
+            continue
         packed = packed * size + codes
         span *= size
-    return np.argsort(packed, kind="stable")
+    if span > 1 or not packed_keys:
+        packed_keys.append(packed)
+    if len(packed_keys) == 1:
+        return np.argsort(packed_keys[0], kind="stable")
+    return np.lexsort(packed_keys[::-1])

@@ -223,7 +223,7 @@ class ScreenResult(HtmlRepr):
                 "line": take_strings([t.line for t in themes], theme),
                 "province": take_strings(self.universe["province"], company),
                 "evidence_summary": self._summaries(company, theme),
-                "text_fields": self.text_coverage["text_fields"].to_numpy(dtype=object)[company],
+                "text_fields": take_strings(self._coverage[1], self._coverage[0][company]),
             },
             columns=CANDIDATE_COLUMNS,
         )
@@ -232,23 +232,28 @@ class ScreenResult(HtmlRepr):
         return out.merge(self.scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left")
 
     @cached_property
-    def text_coverage(self) -> pd.DataFrame:
-        """Which business-text fields each company had: code, name, text_fields (e.g.
-        ``main_business,products``; ``""`` when it had none, so it was screened on its name,
-        industry and concept labels only), n_text_fields. One row per company, universe order."""
+    def _coverage(self) -> tuple[np.ndarray, list[str]]:
+        """(per company: which business-text fields it has, as bits; the text of each bit set)."""
         grid = np.column_stack([self._texts.nonblank(f) for f in BUSINESS_TEXT_FIELDS])
-        mask = grid @ (1 << np.arange(len(BUSINESS_TEXT_FIELDS)))  # which fields, as bits
+        mask = grid @ (1 << np.arange(len(BUSINESS_TEXT_FIELDS)))
         spelled = [
             ",".join(f for i, f in enumerate(BUSINESS_TEXT_FIELDS) if m >> i & 1)
             for m in range(1 << len(BUSINESS_TEXT_FIELDS))
         ]
-        fields = np.array(spelled, dtype=object)[mask]
+        return mask, spelled
+
+    @cached_property
+    def text_coverage(self) -> pd.DataFrame:
+        """Which business-text fields each company had: code, name, text_fields (e.g.
+        ``main_business,products``; ``""`` when it had none, so it was screened on its name,
+        industry and concept labels only), n_text_fields. One row per company, universe order."""
+        mask, spelled = self._coverage
         return pd.DataFrame(
             {
                 "code": self._codes,
                 "name": self._names,
-                "text_fields": fields,
-                "n_text_fields": grid.sum(axis=1),
+                "text_fields": np.array(spelled, dtype=object)[mask],
+                "n_text_fields": sum((mask >> i) & 1 for i in range(len(BUSINESS_TEXT_FIELDS))),
             }
         )
 
@@ -261,7 +266,7 @@ class ScreenResult(HtmlRepr):
         pair = e["company"].to_numpy() * n + e["theme"].to_numpy()
         points = e["points"].to_numpy()
         rows = np.flatnonzero(np.isin(pair, wanted, kind="table") & (points > 0))
-        rows = rows[np.lexsort((-points[rows], pair[rows]))]  # stable: ties keep the evidence order
+        rows = rows[lex_order((-points[rows], pair[rows]))]  # stable: ties keep the evidence order
         pair = pair[rows]
         starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1] if len(pair) else np.zeros(0, "int64")
         rank = np.arange(len(pair)) - np.repeat(starts, np.diff(np.r_[starts, len(pair)]))

@@ -409,6 +409,13 @@ class _Scorer:
         )
 
 
+def _merge_ready(pair: np.ndarray, points: np.ndarray, negative_points: np.ndarray) -> bool:
+    """Whether positive rows (``pair``, ``points``) are already ordered by pair, then points desc,
+    and no negative row outranks a positive one: then merging by pair orders the evidence."""
+    ordered = np.all((pair[1:] > pair[:-1]) | ((pair[1:] == pair[:-1]) & (points[1:] <= points[:-1])))
+    return bool(ordered and points.min(initial=0.0) >= 0.0 and negative_points.max(initial=0.0) <= 0.0)
+
+
 def _describe(rules: CompiledRules, sense: int) -> str:
     rule = rules.senses[sense]
     return rule.describe() if rule else ""
@@ -494,10 +501,15 @@ def score_pairs(
     total = live_total[np.searchsorted(live, pair)] if len(pair) else np.zeros(0)
     negative["raw"] = np.minimum(negative["raw"], total)
     negative["points"] = -_capped(negative["raw"], pair, total)
+    for part in (positive, negative):
+        part["points"], part["raw"] = part["points"].round(2), part["raw"].round(2)
+    negative = _take(negative, lex_order((-negative["points"], scorer.pair(negative))))
     evidence = _concat([positive, negative])
-    evidence["points"] = evidence["points"].round(2)
-    evidence["raw"] = evidence["raw"].round(2)
-    evidence = _take(evidence, lex_order((-evidence["points"], scorer.pair(evidence))))
+    if _merge_ready(scorer.pair(positive), positive["points"], negative["points"]):
+        order = np.argsort(scorer.pair(evidence), kind="stable")  # two ordered runs: a linear merge
+    else:
+        order = lex_order((-evidence["points"], scorer.pair(evidence)))
+    evidence = _take(evidence, order)  # by pair, then points desc; ties keep their order
     pair_keys, score = _sums(scorer.pair(evidence), evidence["points"])
     _, gain = _sums(scorer.pair(evidence), np.clip(evidence["points"], 0.0, None))
     score = score.round(2).clip(min=0.0)
