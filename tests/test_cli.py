@@ -184,3 +184,15 @@ def test_a_command_imports_only_its_own_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['npf_screen.cli.screen_cmd']"
+
+
+def test_a_missing_rules_path_is_a_usage_error_even_with_a_warm_rule_cache(capsys, tmp_path: Path) -> None:
+    """The compiled-rules cache must not hide a --rules path that does not exist (it once served the
+    bundled themes and exited 0)."""
+    assert run(capsys, "screen", "--sample", "--top", "1")[0] == 0  # warms the cache for bundled rules
+    for missing in (tmp_path / "nope.toml", tmp_path / "empty_folder"):
+        if missing.suffix == "":
+            missing.mkdir()
+        code, _, err = run(capsys, "screen", "--sample", "--rules", str(missing))
+        assert code == 2, err
+        assert str(missing) in err

@@ -35,7 +35,8 @@ def test_keys_too_wide_to_pack_together_or_at_all() -> None:
     wide = np.array([2**61, 0, 2**61 - 1, 0], dtype="int64")
     extreme = np.array([-(2**63), 2**63 - 1, 0, -(2**63)], dtype="int64")
     flags = np.array([1, 0, 1, 1])
-    for keys in [(flags, wide, wide[::-1].copy()), (flags, extreme), (extreme, flags, wide), (extreme, extreme)]:
+    cases = [(flags, wide, wide[::-1].copy()), (flags, extreme), (extreme, flags, wide), (extreme, extreme)]
+    for keys in cases:
         assert lex_order(keys).tolist() == np.lexsort(keys).tolist(), keys
 
 

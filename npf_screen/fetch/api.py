@@ -155,7 +155,10 @@ def pull(
         if base.empty:
             errors = {n: str(s.get("error", s["state"])).splitlines()[0] for n, s in states.items()}
             store.log_pull({"at": clock().isoformat(), "status": "failed", "errors": errors})
-            shown = "; ".join(f"{n}: {errors[n][:160]}" for n in row_datasets(src) if n in errors)
+            by_cause: dict[str, list[str]] = {}  # one line per distinct cause (no network: one)
+            for name in (n for n in row_datasets(src) if n in errors):
+                by_cause.setdefault(errors[name][:160], []).append(name)
+            shown = "; ".join(f"{', '.join(names)}: {cause}" for cause, names in by_cause.items())
             raise SourceError(
                 f"no universe: the exchange lists and the quotes all failed and none is cached ({shown}). "
                 "Check the internet connection; `npf-screen doctor --live` probes each endpoint."

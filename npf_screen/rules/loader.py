@@ -78,11 +78,17 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 def rule_files(rules: Iterable[str | Path] | str | Path | None = None, *, bundled: bool = True) -> list[Path]:
     """The files :func:`load_themes` reads for these arguments, in reading order.
 
-    Paths that do not exist are left out (:func:`load_themes` reports them).
+    Raises
+    ------
+    RuleError
+        When a path does not exist or a folder holds no ``*.toml`` file (as :func:`load_themes`).
     """
     files = bundled_rule_files() if bundled else []
     if rules is not None:
-        files.extend(_expand([rules] if isinstance(rules, str | Path) else list(rules))[0])
+        found, problems = _expand([rules] if isinstance(rules, str | Path) else list(rules))
+        if problems:
+            raise RuleError(problems)
+        files.extend(found)
     return files
 
 
