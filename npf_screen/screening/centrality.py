@@ -122,9 +122,8 @@ def confirmed_pairs(
     inside = field < len(FIELDS)
     in_text[inside] = _CONFIRMING[field[inside]]
     use = keyword & (points > 0) & in_text
-    keys, first = np.unique(pair[use], return_index=True)
-    sums = np.zeros(len(keys))
-    np.add.at(sums, np.searchsorted(keys, pair[use]), points[use])
+    keys, first, inverse = np.unique(pair[use], return_index=True, return_inverse=True)
+    sums = np.bincount(inverse.reshape(-1), weights=points[use], minlength=len(keys))
     return keys[sums >= needed[use][first]]
 
 

@@ -255,7 +255,7 @@ class _Scorer:
             theme=theme[located],
             field=_REGION_FIELD,
             kind=REGION,
-            word=np.array([self.words.code(home[p]) for p in province_code[inside]], dtype="int64"),
+            word=self.words.codes_by(province_code[inside], lambda at: home[at]),
             raw=weight[theme[located]],
             points=weight[theme[located]],
             note=self.notes.codes_by(
@@ -392,11 +392,13 @@ class _Scorer:
         )
         rows = {k: v[first] for k, v in rows.items()}
         veto = rows["veto"] == 1
-        reasons = self.rules.strings.decode(rows["reason"])
-        notes = [
-            self.notes.code(f"{'veto' if v else 'penalty'}{': ' + r if r else ''}")
-            for v, r in zip(veto, reasons, strict=True)
-        ]
+        reasons = self.rules.strings.values
+
+        def note(key: int) -> str:  # key: reason code × 2 + veto
+            reason = reasons[key // 2]
+            return f"{'veto' if key % 2 else 'penalty'}{': ' + reason if reason else ''}"
+
+        notes = self.notes.codes_by(rows["reason"] * 2 + veto, note)
         return _rows(
             company=rows["company"],
             theme=rows["theme"],
@@ -405,7 +407,7 @@ class _Scorer:
             start=rows["start"],
             kind=np.where(veto, VETO, PENALTY),
             raw=np.where(veto, np.inf, rows["penalty"]),
-            note=np.array(notes, dtype="int64"),
+            note=notes,
         )
 
 
@@ -526,7 +528,7 @@ def score_pairs(
             "qualified": (score > 0) & (score >= rules.min_score[theme]),
         }
     )
-    return Scored(pd.DataFrame(evidence), scores, scorer.notes, scorer.words)
+    return Scored(pd.DataFrame(evidence, copy=False), scores, scorer.notes, scorer.words)
 
 
 def term_text(rules: CompiledRules, scored: Scored, term: np.ndarray, word: np.ndarray) -> np.ndarray:
