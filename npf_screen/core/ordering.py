@@ -1,9 +1,10 @@
 """Sorting rows by several keys fast: :func:`lex_order` is :func:`numpy.lexsort` with the keys
 packed into one integer when their ranges allow.
 
-``np.lexsort`` makes one indirect pass per key; four keys over 150,000 rows take about 40 ms,
-while one stable ``argsort`` of a packed int64 key takes about 1 ms. Float keys are replaced by
-their dense ranks first (``np.unique``), which keeps the order exactly.
+``np.lexsort`` makes one indirect pass per key; four keys over 150,000 rows take about 40 ms.
+Packed into one int64 key with the row number as the last digit, the keys are all distinct and a
+plain (SIMD) ``np.sort`` of the values gives the same stable order in about 1 ms. Float keys are
+replaced by their dense ranks first (``np.unique``), which keeps the order exactly.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
         span *= size
     if span > 1 or not packed_keys:
         packed_keys.append(packed)
-    if len(packed_keys) == 1:
-        return np.argsort(packed_keys[0], kind="stable")
-    return np.lexsort(packed_keys[::-1])
+    if len(packed_keys) > 1:
+        return np.lexsort(packed_keys[::-1])
+    if packed_keys[0] is packed and span * n < _LIMIT:  # room for the row number: plain values, distinct
+        return np.sort(packed * n + np.arange(n, dtype="int64")) % n
+    return np.argsort(packed_keys[0], kind="stable")
