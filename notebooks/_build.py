@@ -314,9 +314,9 @@ finally:
     (rules_dir / "storage.toml").write_text(RULES, encoding="utf-8")  # put the good rules back""",
     md("""## Keyword suggestions
 
-`npf_screen.ml.similarity.suggest_keywords` contrasts the theme's best matches with every other company
-and proposes terms that separate them, each with an example. They are for a human to judge — read
-the examples before adding any."""),
+`npf_screen.ml.keyword_suggestions.suggest_keywords` contrasts the theme's best matches with every
+other company and proposes terms that separate them, each with an example. They are for a human to
+judge — read the examples before adding any."""),
     """try:
     from npf_screen.ml.keyword_suggestions import suggest_keywords
 except ImportError:

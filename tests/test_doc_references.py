@@ -16,6 +16,7 @@ DOCS = sorted(
         ROOT / "ARCHITECTURE.md",
         ROOT / "seeds" / "README.md",
         *(ROOT / "notebooks").glob("*.ipynb"),
+        ROOT / "notebooks" / "_build.py",
         *(ROOT / "benchmarks").glob("*.py"),
     ]
 )

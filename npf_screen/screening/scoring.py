@@ -469,7 +469,8 @@ def score_pairs(
     # the cap bounds the final score: penalties the pair will pay are added to it here
     pre_keys, pre_total = _sums(pair, positive["points"])
     scored_pairs = pre_keys[pre_total > 0]
-    excluded = scorer.exclusions(hit, scored_pairs)  # computed once: the live pairs below are a subset
+    # computed once: the live pairs below are among these (capping lowers points, never raises them)
+    excluded = scorer.exclusions(hit, scored_pairs)
     owed = _owed(excluded, scorer.pair, pair)
     limit = np.minimum(rules.confirm_cap[positive["theme"]] + owed, MAX_SCORE)
     cap = np.where(unconfirmed, limit, MAX_SCORE)
@@ -493,7 +494,6 @@ def score_pairs(
             scorer.filters(live),
             _take(excluded, np.flatnonzero(_member(scorer.pair(excluded), live))),
         ]
-        + [scorer.exclusions(hit, extra) for extra in [np.setdiff1d(live, scored_pairs, True)] if len(extra)]
     )
     order = np.select(
         [negative["kind"] == GATE, negative["kind"] == FILTER, negative["kind"] == VETO], [0, 1, 2], 3
