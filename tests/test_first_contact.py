@@ -116,3 +116,19 @@ def test_the_first_command_prints_one_screen_within_100_columns(capsys: pytest.C
     assert "fu_quantum" in capsys.readouterr().out
     assert main(["screen", "--sample", "--top", "2", "--full"]) == 0
     assert "evidence_summary" in capsys.readouterr().out
+
+
+def test_a_screen_without_candidates_says_why_instead_of_a_table_of_zeros(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A table with names only (no business text) qualifies nobody: the overview says how much
+    text the universe had and where to look, in a few lines, not 112 rows of zeros."""
+    table = tmp_path / "names_only.csv"
+    table.write_text("code,name\n600000,浦发银行\n000001,平安银行\n", encoding="utf-8")
+    assert main(["screen", "--universe", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "2 companies × 112 themes: no candidates."
+    assert "0 of 2 companies have business text" in out
+    assert f"npf-screen explain CODE --universe {table}" in out
+    assert len(out.splitlines()) <= 8
+    assert all(display_width(row) <= WIDTH for row in out.splitlines() if "npf-screen" not in row)

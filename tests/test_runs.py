@@ -450,3 +450,14 @@ def test_diff_lines_count_what_they_leave_out() -> None:
     lines = diff_runs(a, b).lines(limit=2)
     assert lines[0].endswith("5 entered, 0 exited, 0 moved")
     assert lines[-1] == "  … 3 more entered" and len(lines) == 4
+
+
+def test_history_of_an_unknown_screen_name_or_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    """A --screen name that never ran, or a --history-dir that does not exist, names what was looked
+    for (it used to print "(no rows)" and exit 0, as if the screen had simply not changed)."""
+    code, _, err = run(capsys, "history", "--screen", "never_ran_anywhere")
+    assert code == 2 and "never_ran_anywhere" in err and "screens with runs" in err
+    missing = tmp_path / "no_such_history"
+    for command in (["history"], ["members"], ["diff", "previous", "latest"]):
+        code, _, err = run(capsys, *command, "--history-dir", str(missing))
+        assert code == 2 and str(missing) in err, (command, err)

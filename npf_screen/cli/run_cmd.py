@@ -86,6 +86,8 @@ def _history(args: argparse.Namespace) -> Any:
     from npf_screen.runs.history import RunHistory, default_history_dir
 
     if args.history_dir:
+        if not Path(args.history_dir).is_dir():
+            raise NpfScreenError(f"--history-dir {args.history_dir}: no such folder; name one a run wrote")
         return RunHistory(args.history_dir)
     screen = args.screen
     if screen and (screen.endswith(".toml") or Path(screen).is_file()):
@@ -93,10 +95,15 @@ def _history(args: argparse.Namespace) -> Any:
 
         definition = load_definition(screen)
         return RunHistory(definition.history_dir or default_history_dir(definition.name))
-    if screen:
-        return RunHistory(default_history_dir(screen))
     root = default_history_dir("_").parent
     names = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if screen:
+        if not default_history_dir(screen).is_dir():  # a name, not a file: only screens that ran have one
+            raise NpfScreenError(
+                f"--screen {screen}: no definition file and no recorded runs by that name in {root} "
+                f"(screens with runs: {', '.join(names) or 'none'}); give the definition file or a name above"
+            )
+        return RunHistory(default_history_dir(screen))
     if len(names) != 1:
         shown = ", ".join(names) or "none"
         raise NpfScreenError(

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS
+
 __all__ = ["WIDTH", "candidate_table", "display_width", "fit", "line_overview", "overview"]
 
 #: The widest line printed.
@@ -89,6 +91,8 @@ def overview(result: object, *, source: str, per_line: int = 5) -> str:
     candidates = result.candidates  # type: ignore[attr-defined]
     themes = list(result.themes)  # type: ignore[attr-defined]
     universe = result.universe  # type: ignore[attr-defined]
+    if not len(candidates):
+        return _no_candidates(result, source)
     counts = candidates.groupby("theme").size()
     per_theme, names = counts.to_dict(), _best_names(candidates)
     out = [
@@ -116,7 +120,27 @@ def overview(result: object, *, source: str, per_line: int = 5) -> str:
         f"why:         npf-screen explain CODE {source} --theme {example}",
         f"everything:  npf-screen screen {source} --full   (or --format csv -o candidates.csv)",
     ]
-    return "\n".join(fit(row, WIDTH).rstrip() for row in out) + "\n"
+    return "\n".join(map(_shown, out)) + "\n"
+
+
+def _shown(row: str) -> str:
+    """A printed row: cut to :data:`WIDTH`, except a command hint, which must stay whole to be copied."""
+    return row.rstrip() if "npf-screen " in row else fit(row, WIDTH).rstrip()
+
+
+def _no_candidates(result: object, source: str) -> str:
+    """What to say instead of a table of zeros: how much business text the universe had."""
+    universe, themes = result.universe, list(result.themes)  # type: ignore[attr-defined]
+    with_text = int((result.text_coverage["n_text_fields"] > 0).sum())  # type: ignore[attr-defined]
+    out = [
+        f"{len(universe)} companies × {len(themes)} themes: no candidates.",
+        f"{with_text} of {len(universe)} companies have business text ({', '.join(BUSINESS_TEXT_FIELDS)});",
+        "the rules read those texts, the names, and the industry and concept labels.",
+        "",
+        f"why a company did not qualify:  npf-screen explain CODE {source}",
+        "the themes and their terms:     npf-screen themes",
+    ]
+    return "\n".join(map(_shown, out)) + "\n"
 
 
 def line_overview(result: object, lines: Sequence[str], *, source: str) -> str:
