@@ -1,3 +1,5 @@
+"""``python -m npf_screen.cli``: the same entry point as the ``npf-screen`` command."""
+
 import sys
 
 from npf_screen.cli.main import main
