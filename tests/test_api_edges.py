@@ -62,3 +62,31 @@ def test_atomic_writes_never_touch_the_process_umask(tmp_path, monkeypatch) -> N
     current = real(0o022)
     real(current)
     assert {stat.S_IMODE(path.stat().st_mode) for path in paths} == {0o666 & ~current}
+
+
+def test_a_canonical_frame_with_duplicate_codes_is_refused() -> None:
+    """screen() on a frame already in canonical columns (e.g. two samples concatenated) used to skip
+    the code checks a file gets, and listed each company twice."""
+    import pandas as pd
+
+    sample = npf.load_sample()
+    with pytest.raises(npf.UniverseError, match="3 duplicate code"):
+        npf.screen(pd.concat([sample.head(3), sample.head(3)]))
+
+
+def test_themes_may_be_theme_objects_but_not_ids() -> None:
+    """A list of Theme objects is screened as a ThemeSet; ids or other objects get a TypeError that
+    says what to pass (it was "cannot create weak reference to 'list' object")."""
+    themes = npf.load_themes()
+    some = list(themes)[:2]
+    assert npf.screen(npf.load_sample(), some).themes.ids == [t.id for t in some]
+    for wrong in (["cp_eda"], "cp_eda", 5, []):
+        with pytest.raises(TypeError, match="theme_ids="):
+            npf.screen(npf.load_sample(), wrong)
+
+
+def test_top_needs_a_positive_count(sample_result: npf.ScreenResult) -> None:
+    for n in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="whole number"):
+            sample_result.top(n)
+    assert len(sample_result.top(1, theme="cp_eda")) == 1

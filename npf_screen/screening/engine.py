@@ -7,11 +7,12 @@ from typing import Literal
 
 import pandas as pd
 
-from npf_screen.rules.model import ThemeSet
+from npf_screen.core.errors import UniverseError
+from npf_screen.rules.model import Theme, ThemeSet
 from npf_screen.screening.exposure import revenue_exposure
 from npf_screen.screening.pipeline import score_table
 from npf_screen.screening.results import ScreenResult
-from npf_screen.universe.schema import CANONICAL_COLUMNS, to_canonical
+from npf_screen.universe.schema import CANONICAL_COLUMNS, code_problems, to_canonical
 
 __all__ = ["screen"]
 
@@ -63,10 +64,20 @@ def screen(
         from npf_screen.rules.loader import load_themes
 
         themes = load_themes()
+    elif not isinstance(themes, ThemeSet):  # a list of Theme objects (from iterating a ThemeSet) is fine
+        given = list(themes) if isinstance(themes, Iterable) and not isinstance(themes, str) else [themes]
+        if not given or not all(isinstance(t, Theme) for t in given):
+            raise TypeError(
+                f"themes must be a ThemeSet (npf.load_themes()) or Theme objects, not "
+                f"{type(themes).__name__}; to screen some themes by id, pass theme_ids=[...]"
+            )
+        themes = ThemeSet(given)
     if theme_ids or lines:
         themes = themes.select(theme_ids, lines)
     if list(universe.columns) != list(CANONICAL_COLUMNS):
         universe = to_canonical(universe)
+    elif problems := code_problems(universe, "<frame>"):  # canonical already: its codes still count
+        raise UniverseError(problems)
     if not universe.index.equals(pd.RangeIndex(len(universe))):  # positions are the company keys
         universe = universe.reset_index(drop=True)
     rules, texts, scored = score_table(universe, themes, remember=True)

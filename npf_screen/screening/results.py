@@ -323,6 +323,8 @@ class ScreenResult(HtmlRepr):
     # ----------------------------------------------------------------- queries
     def top(self, n: int = 10, theme: str | None = None) -> pd.DataFrame:
         """The ``n`` best candidates per theme (or of one theme)."""
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise ValueError(f"n={n!r}: give how many candidates to keep per theme, a whole number >= 1")
         c = self.candidates
         if theme is not None:
             self.themes[theme]  # raises UnknownThemeError

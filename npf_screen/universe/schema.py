@@ -57,6 +57,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "TEXT_COLUMNS",
     "board_of",
+    "code_problems",
     "exchange_of",
     "to_canonical",
 ]
@@ -206,7 +207,7 @@ def to_canonical(frame: pd.DataFrame, source: str = "<frame>", *, strict: bool =
             else (values.reset_index(drop=True).astype("string").str.strip().replace("", pd.NA))
         )
     out["code"] = data["code"].reset_index(drop=True).map(_normalize_code).astype("string")
-    problems = _code_problems(out, source)
+    problems = code_problems(out, source)
     if strict:
         problems += _records(source, "name", out.index[out["name"].isna()], out)
     if problems:
@@ -242,7 +243,9 @@ def _records(
     return [f"{source}: column {column!r} has {len(bad)} {what} ({shown}{more}); {fix}."]
 
 
-def _code_problems(out: pd.DataFrame, source: str) -> list[str]:
+def code_problems(out: pd.DataFrame, source: str) -> list[str]:
+    """Problems with the ``code`` column of a table with canonical columns: malformed codes (not six
+    digits) and duplicates, each naming the records; empty when the codes are fine."""
     codes = out["code"]
     problems: list[str] = []
     bad = out.index[codes.isna() | ~codes.fillna("").str.fullmatch(r"[0-9]{6}")]
