@@ -90,3 +90,23 @@ def test_top_needs_a_positive_count(sample_result: npf.ScreenResult) -> None:
         with pytest.raises(ValueError, match="whole number"):
             sample_result.top(n)
     assert len(sample_result.top(1, theme="cp_eda")) == 1
+
+
+@pytest.mark.parametrize("rows", [0, 2], ids=["empty universe", "names only"])
+def test_a_screen_without_candidates_renders_expands_and_charts(rows: int) -> None:
+    """No candidates at all (an empty table, or names without text or labels): the Jupyter HTML, the
+    expansion and the charts used to fail (str + float, scikit-learn's normalize on a 0-column matrix,
+    a heatmap of no rows); each now gives an empty but valid answer, without warnings."""
+    import pandas as pd
+
+    from npf_screen.outputs import charts
+
+    table = pd.DataFrame({"code": ["600000", "000001"][:rows], "name": ["浦发银行", "平安银行"][:rows]})
+    result = npf.screen(table)
+    assert result.candidates.empty
+    assert "<table" in result._repr_html_()
+    expansion = npf.expand(result)
+    assert expansion.ranking.empty and expansion.table().empty
+    with charts.offscreen():
+        for draw in (charts.score_distribution, charts.province_heatmap, charts.theme_overlap):
+            assert draw(result) is not None

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from npf_screen.ml.text_features import candidate_scores, text_index, theme_candidates
+from npf_screen.ml.text_features import candidate_scores, text_index, theme_candidates, unit_rows
 
 if TYPE_CHECKING:
     from npf_screen.screening.results import ScreenResult
@@ -130,12 +130,11 @@ def _shared_matrix(index: Any) -> tuple[Any, np.ndarray]:
     cached = getattr(index, "_affinity_matrix", None)
     if cached is None:
         from scipy import sparse
-        from sklearn.preprocessing import normalize
 
         words, word_names = index.words
         text, text_names = index.tfidf
         labels, label_names = index.labels
-        both = normalize(sparse.hstack([words, text], format="csr"))
+        both = unit_rows(sparse.hstack([words, text], format="csr"))
         matrix = sparse.hstack([both, labels], format="csr")
         matrix.sum_duplicates()  # canonical (sorted, no duplicates): row slices stay canonical
         cached = (

@@ -43,6 +43,7 @@ __all__ = [
     "clear_cache",
     "text_index",
     "theme_candidates",
+    "unit_rows",
 ]
 
 #: Canonical columns joined into a company's document.
@@ -93,6 +94,16 @@ class _Analyzer:
 
 def _join(values: tuple[object, ...]) -> str:
     return normalize_term(" ".join(v for v in values if isinstance(v, str) and v.strip()))
+
+
+def unit_rows(matrix: Any) -> Any:
+    """Rows scaled to unit L2 length (all-zero rows stay zero); a matrix without rows or columns is
+    returned as it is (scikit-learn's ``normalize`` refuses it: a universe with no text or labels)."""
+    if matrix.shape[0] == 0 or matrix.shape[1] == 0:
+        return matrix
+    from sklearn.preprocessing import normalize
+
+    return normalize(matrix)
 
 
 @dataclass
@@ -154,7 +165,6 @@ class TextIndex:
     ) -> tuple[Any, np.ndarray]:
         from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.preprocessing import normalize
 
         blocks, names = [], []
         for fields, weight, prefix in groups:
@@ -170,7 +180,7 @@ class TextIndex:
                 continue
             names.extend(f"{prefix}:{x}" for x in vectorizer.get_feature_names_out())
         if blocks:
-            return normalize(sparse.hstack(blocks, format="csr")), np.array(names, dtype=object)
+            return unit_rows(sparse.hstack(blocks, format="csr")), np.array(names, dtype=object)
         return sparse.csr_matrix((len(self.codes), 0)), np.array(names, dtype=object)
 
     @property
@@ -184,7 +194,6 @@ class TextIndex:
         """
         if self._labels is None:
             from scipy import sparse
-            from sklearn.preprocessing import normalize
 
             company, key = self._label_pairs if self._label_pairs is not None else ([], [])
             codes, names = pd.factorize(pd.Series(key, dtype=object))
@@ -193,7 +202,7 @@ class TextIndex:
                 shape=(len(self.codes), len(names)),
             )
             matrix.data[:] = 1.0  # a label named by two classifications counts once
-            self._labels = (normalize(matrix), np.asarray(names, dtype=object))
+            self._labels = (unit_rows(matrix), np.asarray(names, dtype=object))
         return self._labels
 
     @property

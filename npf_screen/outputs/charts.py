@@ -183,6 +183,15 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return new
 
 
+def _nothing_to_draw(ax: Axes | None, title: str) -> Axes:
+    """An empty chart that says so (a heatmap of no rows would warn or fail)."""
+    ax = _axes(ax, (4.0, 2.0))
+    ax.text(0.5, 0.5, "no candidates", ha="center", va="center", transform=ax.transAxes, color="#6e7781")
+    ax.set_axis_off()
+    ax.set_title(title)
+    return ax
+
+
 def _candidates(result: Any) -> pd.DataFrame:
     frame = result.candidates if hasattr(result, "candidates") else result
     if not isinstance(frame, pd.DataFrame):
@@ -307,6 +316,8 @@ def province_heatmap(result: Any, line: str | None = None, ax: Axes | None = Non
         if "line" not in cands.columns:
             raise ValueError("these candidates have no `line` column; pass a ScreenResult to filter by line")
         cands = cands[cands["line"] == line]
+    if cands.empty:
+        return _nothing_to_draw(ax, "Candidates by province × theme" + (f" ({line})" if line else ""))
     cands = cands.assign(province=cands["province"].astype("object").fillna("未知"))
     ids = list(dict.fromkeys(cands["theme"].tolist()))
     matrix = pd.crosstab(cands["province"], cands["theme"]).reindex(columns=ids, fill_value=0)
@@ -345,6 +356,8 @@ def theme_overlap(result: Any, themes: Any = None, ax: Axes | None = None, max_t
         keep = set(sizes.sort_values(ascending=False, kind="stable").index[:max_themes])
         title += f" ({max_themes} of {len(ids)} themes, the largest)"
         ids = [t for t in ids if t in keep]
+    if cands.empty or not ids:
+        return _nothing_to_draw(ax, title)
     member = pd.crosstab(cands["code"], cands["theme"]).reindex(columns=ids, fill_value=0).clip(upper=1)
     matrix = member.T @ member
     labels = _theme_labels(cands, ids)

@@ -220,6 +220,8 @@ def table(
 
 def _top_names(candidates: pd.DataFrame, n: int) -> pd.Series:
     best = candidates[candidates["rank"] <= n].sort_values(["theme", "rank"])
+    if best.empty:  # no candidates at all: every theme shows an empty cell
+        return pd.Series(dtype=str)
     text = best["name"].astype(str) + " " + best["score"].map("{:g}".format)
     return text.groupby(best["theme"]).agg(" · ".join)
 
