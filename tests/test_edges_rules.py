@@ -172,3 +172,16 @@ def test_cli_run_exits_2_for_an_empty_definition(tmp_path: Path, capsys: pytest.
     definition.write_text("", encoding="utf-8")
     assert main(["run", str(definition), "--history-dir", str(tmp_path / "h")]) == 2
     assert "empty.toml: the definition is empty" in capsys.readouterr().err
+
+
+def test_misspelt_keys_and_fields_get_a_suggestion(tmp_path: Path) -> None:
+    """A misspelt key names the closest allowed one, in rule files and in screen definitions."""
+    text = GOOD.replace("weight = 30", 'wieght = 30\nfields = ["main_busines"]')
+    _, problems = parse_rule_text(text, "r.toml")
+    joined = "\n".join(problems)
+    assert "wieght: unknown field (did you mean 'weight'?)" in joined
+    assert "'main_busines' (did you mean 'main_business'?)" in joined
+    definition = tmp_path / "d.toml"
+    definition.write_text('[screen]\nname = "d"\ntopp = 5\n[universe]\nsource = "sample"\n', encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"topp: unknown key \(did you mean 'top'\?\)"):
+        parse_definition(definition.read_text(encoding="utf-8"), definition)

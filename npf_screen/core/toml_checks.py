@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import string
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_TOML_DEPTH",
     "Problems",
     "control_characters",
+    "did_you_mean",
     "format_specs",
     "parse_toml",
     "placeholders",
@@ -51,6 +53,20 @@ def control_characters(text: str, *, prose: bool = False) -> list[str]:
     """
     found = (_PROSE_CONTROL if prose else _CONTROL).findall(text)
     return [f"U+{ord(c):04X}" for c in dict.fromkeys(found)]
+
+
+def did_you_mean(word: object, choices: Any) -> str:
+    """`` (did you mean 'x'?)`` for the choice closest to a misspelt ``word``, else ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("topp", ["top", "buffer", "lines"])
+    " (did you mean 'top'?)"
+    >>> did_you_mean("zzz", ["top"])
+    ''
+    """
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class Problems:
@@ -107,7 +123,8 @@ class Problems:
         for key in raw:
             if key not in allowed:
                 self.add(
-                    f"{where}.{key}" if where else key, f"unknown key; allowed: {', '.join(sorted(allowed))}."
+                    f"{where}.{key}" if where else key,
+                    f"unknown key{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.",
                 )
         return raw
 

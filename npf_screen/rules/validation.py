@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from npf_screen.core.toml_checks import Problems, control_characters
+from npf_screen.core.toml_checks import Problems, control_characters, did_you_mean
 from npf_screen.rules.model import (
     DEFAULT_FIELD_WEIGHTS,
     DEFAULT_KEYWORD_FIELDS,
@@ -98,14 +98,19 @@ def _fields(p: Problems, tid: object, where: str, value: Any, default: tuple[str
     names = _strings(p, tid, where, value, allow_empty=False)
     for name in names:
         if name not in FIELDS:
-            p.about(tid, where, f"unknown field {name!r}; choose from {', '.join(FIELDS)}.")
+            p.about(
+                tid,
+                where,
+                f"unknown field {name!r}{did_you_mean(name, FIELDS)}; choose from {', '.join(FIELDS)}.",
+            )
     return tuple(n for n in names if n in FIELDS) or default
 
 
 def unknown_keys(p: Problems, tid: object, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
     for key in table:
         if key not in allowed:
-            p.about(tid, f"{where}{key}", f"unknown field; allowed here: {', '.join(sorted(allowed))}.")
+            hint = did_you_mean(key, allowed)
+            p.about(tid, f"{where}{key}", f"unknown field{hint}; allowed here: {', '.join(sorted(allowed))}.")
 
 
 def _keywords(p: Problems, tid: object, value: Any) -> tuple[KeywordGroup, ...]:
@@ -268,7 +273,8 @@ def _field_weights(p: Problems, tid: object, value: Any) -> Mapping[str, float]:
     weights = dict(DEFAULT_FIELD_WEIGHTS)
     for name, w in value.items():
         if name not in FIELDS:
-            p.about(tid, f"field_weights.{name}", f"unknown field; choose from {', '.join(FIELDS)}.")
+            hint = did_you_mean(name, FIELDS)
+            p.about(tid, f"field_weights.{name}", f"unknown field{hint}; choose from {', '.join(FIELDS)}.")
             continue
         checked = _weight(p, tid, f"field_weights.{name}", w, upper=2.0)
         if checked is not None:
