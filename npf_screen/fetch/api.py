@@ -161,7 +161,8 @@ def pull(
             shown = "; ".join(f"{', '.join(names)}: {cause}" for cause, names in by_cause.items())
             raise SourceError(
                 f"no universe: the exchange lists and the quotes all failed and none is cached ({shown}). "
-                "Check the internet connection; `npf-screen doctor --live` probes each endpoint."
+                "Check the internet connection (`npf-screen doctor --live` probes each endpoint); without "
+                "one, `npf-screen screen --offline` screens the latest snapshot, `--sample` the bundled one."
             )
         offline = any("NoNetworkError" in str(s.get("error", "")) for s in states.values())
         codes = [] if offline else text_targets(store, base, texts, resume, select)
