@@ -43,7 +43,8 @@ import pandas as pd
 
 import npf_screen as npf
 from npf_screen.rules.model import FIELDS, normalize_term
-from npf_screen.screening.matching import compile_rules, prepare_texts
+from npf_screen.screening.matching import compile_rules
+from npf_screen.screening.texts import prepare_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "data" / "reference" / "companies.csv"

@@ -17,9 +17,9 @@ import pytest
 import npf_screen as npf
 from npf_screen.cli.main import main
 from npf_screen.outputs.terminal import WIDTH, display_width
-from npf_screen.screening import matching
 from npf_screen.screening.rule_cache import load_compiled_themes
 from npf_screen.screening.snippets import snippet, snippets
+from npf_screen.screening.texts import prepared_texts
 from npf_screen.screening.universe_cache import load_universe_cached
 
 from .helpers import THEME_HEADER, universe, write_rules
@@ -51,11 +51,11 @@ def test_vectorised_snippets_equal_the_one_text_builder() -> None:
 
 def test_prepared_texts_are_reused_only_while_the_text_is_unchanged() -> None:
     sample = npf.load_sample()
-    first = matching.prepared_texts(sample)
-    assert matching.prepared_texts(sample.copy()) is first  # same content, other frame
+    first = prepared_texts(sample)
+    assert prepared_texts(sample.copy()) is first  # same content, other frame
     changed = sample.copy()
     changed.loc[0, "main_business"] = "光刻机整机制造"
-    again = matching.prepared_texts(changed)
+    again = prepared_texts(changed)
     assert again is not first and "光刻机整机制造" in again.display["main_business"][0]
     themes = npf.load_themes()
     result = npf.screen(changed, themes, theme_ids=["cp_lithography"])

@@ -26,8 +26,8 @@ import pandas as pd
 
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.rules.model import normalize_term
-from npf_screen.screening.matching import company_labels
 from npf_screen.screening.snippets import snippet
+from npf_screen.screening.texts import company_labels
 from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS, INDUSTRY_COLUMNS
 
 if TYPE_CHECKING:

@@ -27,7 +27,8 @@ import re
 import numpy as np
 
 from npf_screen.rules.model import FIELDS
-from npf_screen.screening.matching import POSITIONED_FIELDS, CompiledRules, PreparedTexts, sense_ok
+from npf_screen.screening.matching import CompiledRules, sense_ok
+from npf_screen.screening.texts import POSITIONED_FIELDS, PreparedTexts
 
 __all__ = [
     "CONFIRMING_FIELDS",

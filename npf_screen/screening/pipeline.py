@@ -10,15 +10,9 @@ import pandas as pd
 
 from npf_screen.core.gc_pause import gc_paused
 from npf_screen.rules.model import ThemeSet
-from npf_screen.screening.matching import (
-    CompiledRules,
-    PreparedTexts,
-    compile_rules,
-    find_hits,
-    prepare_texts,
-    prepared_texts,
-)
+from npf_screen.screening.matching import CompiledRules, compile_rules, find_hits
 from npf_screen.screening.scoring import Scored, score_pairs
+from npf_screen.screening.texts import PreparedTexts, prepare_texts, prepared_texts
 
 __all__ = ["score_table"]
 
@@ -30,7 +24,7 @@ def score_table(
 
     ``universe`` must have canonical columns and a 0..n-1 index (positions are the company keys).
     ``remember``: take the prepared texts from (and keep them in) the per-universe cache
-    (:func:`~npf_screen.screening.matching.prepared_texts`) — for universes screened again and again,
+    (:func:`~npf_screen.screening.texts.prepared_texts`) — for universes screened again and again,
     not for one-off tables such as product names.
     """
     rules = compile_rules(themes)

@@ -17,9 +17,10 @@ from npf_screen.core.strings import string_column, string_values, take_strings
 from npf_screen.rules.model import ThemeSet
 from npf_screen.screening.codes import EVIDENCE_KINDS
 from npf_screen.screening.explanation import Explanation
-from npf_screen.screening.matching import CompiledRules, PreparedTexts
+from npf_screen.screening.matching import CompiledRules
 from npf_screen.screening.scoring import EVIDENCE_FIELDS, Scored, term_text
 from npf_screen.screening.snippets import snippets
+from npf_screen.screening.texts import PreparedTexts
 from npf_screen.universe.schema import BUSINESS_TEXT_FIELDS
 
 if TYPE_CHECKING:

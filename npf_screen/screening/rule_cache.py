@@ -40,9 +40,9 @@ _FORMAT = 1
 
 def _code() -> str:
     from npf_screen.rules import loader, model, validation
-    from npf_screen.screening import matching
+    from npf_screen.screening import matching, texts
 
-    return code_digest(loader, model, validation, matching)
+    return code_digest(loader, model, validation, matching, texts)
 
 
 def rules_key(files: Iterable[Path]) -> str:

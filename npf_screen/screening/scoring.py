@@ -29,14 +29,8 @@ from npf_screen.screening.centrality import (
     tied_to_business,
 )
 from npf_screen.screening.codes import FIXED_NOTES, EvidenceKind, LabelKind, Note
-from npf_screen.screening.matching import (
-    FIELD_INDEX,
-    CompiledRules,
-    PreparedTexts,
-    StringTable,
-    hit_key,
-    label_hits,
-)
+from npf_screen.screening.matching import FIELD_INDEX, CompiledRules, StringTable, hit_key, label_hits
+from npf_screen.screening.texts import PreparedTexts
 
 __all__ = ["EVIDENCE_FIELDS", "Scored", "score_pairs", "term_text"]
 

@@ -4,7 +4,7 @@ A command line screen of the whole market would otherwise parse a 10 MB CSV into
 schema (about 0.3 s) and fold its texts for matching (about 0.15 s) on every call.
 :func:`load_universe_cached` keys an entry by the file's bytes (plus the package, pandas, pyarrow and
 Python versions that shape it); on a hit it unpickles the canonical frame and its
-:class:`~npf_screen.screening.matching.PreparedTexts`, which :func:`~npf_screen.screening.engine.screen`
+:class:`~npf_screen.screening.texts.PreparedTexts`, which :func:`~npf_screen.screening.engine.screen`
 then finds without preparing anything. A changed file is a new key; errors in a file are never cached
 (they raise from :func:`~npf_screen.universe.loader.load_universe` as always). Entries live in
 ``<cache root>/universes/`` (:func:`npf_screen.core.cache_dir.cache_root`), the newest few are kept;
@@ -26,7 +26,7 @@ import pyarrow as pa
 from npf_screen.core.atomic import atomic_write_bytes
 from npf_screen.core.cache_dir import cache_root, code_digest
 from npf_screen.core.version import __version__
-from npf_screen.screening.matching import PreparedTexts, prepared_texts, remember_prepared
+from npf_screen.screening.texts import PreparedTexts, prepared_texts, remember_prepared
 from npf_screen.universe.loader import SAMPLE_FILE, load_sample, load_universe
 
 __all__ = ["KEEP", "load_sample_cached", "load_universe_cached"]
@@ -37,10 +37,10 @@ _FORMAT = 1
 
 
 def _code() -> str:
-    from npf_screen.screening import matching
+    from npf_screen.screening import texts
     from npf_screen.universe import loader, schema
 
-    return code_digest(matching, loader, schema)
+    return code_digest(texts, loader, schema)
 
 
 def load_universe_cached(
