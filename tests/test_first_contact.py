@@ -27,7 +27,7 @@ from .helpers import THEME_HEADER, universe, write_rules
 
 def test_vectorised_snippets_equal_the_one_text_builder() -> None:
     rng = random.Random(7)
-    alphabet = "光刻机半导体设备AbC 12，。（）"
+    alphabet = "光刻机半导体设备AbC 12，。（）é×𠀀"  # 1-, 2-, 3- and 4-byte UTF-8
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(40)]
     joined = "\x00".join(texts)
     starts = np.cumsum([0, *[len(t) + 1 for t in texts[:-1]]])

@@ -1,14 +1,17 @@
 """Evidence snippets: a matched term in its context, as ``…left【term】right…``.
 
 One builder for every snippet the package shows: :func:`snippet` for one text, and
-:func:`snippets` for many rows at once over a code-point buffer (no Python string per row; the
-same term at the same place built once), used by ``ScreenResult.evidence``.
+:func:`snippets` for many rows at once over a code-point buffer (no Python string per snippet:
+the UTF-8 bytes and offsets are built as arrays; the same term at the same place built once),
+used by ``ScreenResult.evidence``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+
+from npf_screen.core.ordering import lex_order
 
 __all__ = ["CONTEXT", "snippet", "snippets"]
 
@@ -71,7 +74,13 @@ def snippets(
     """
     shown = start >= 0
     key = np.where(shown, (text_start + start) * (int(length.max(initial=0)) + 1) + length, -1)
-    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = lex_order((key,))  # the distinct keys, each with its first row and its rows' position
+    ordered = key[order]
+    new_key = np.ones(len(key), dtype=bool)
+    new_key[1:] = ordered[1:] != ordered[:-1]
+    unique, first = ordered[new_key], order[new_key]
+    inverse = np.empty(len(key), dtype="int64")
+    inverse[order] = np.cumsum(new_key) - 1
     rows = first[unique >= 0]
     start, length, text_start, text_length = start[rows], length[rows], text_start[rows], text_length[rows]
     left = np.maximum(0, start - context)
@@ -98,7 +107,10 @@ def snippets(
     out[open_at], out[close_at] = _OPEN, _CLOSE
     out[begins[lead == 1]] = _ELLIPSIS
     out[tails] = _ELLIPSIS
-    flat = out.tobytes().decode("utf-32-le")
-    built = ["", *(flat[b:e] for b, e in zip(begins.tolist(), ends.tolist(), strict=True))]
+    # UTF-8 bytes and each snippet's byte offsets, without a Python string per snippet; entry 0 is ""
+    data = out.tobytes().decode("utf-32-le").encode("utf-8")
+    byte_end = np.cumsum(1 + (out >= 0x80) + (out >= 0x800) + (out >= 0x10000), dtype="int64")
+    offsets = np.r_[0, 0, byte_end[ends - 1]].astype("int64")
+    built = pa.LargeStringArray.from_buffers(len(ends) + 1, pa.py_buffer(offsets), pa.py_buffer(data))
     at = np.where(unique >= 0, np.cumsum(unique >= 0), 0)  # position in ``built`` of each unique key
-    return pa.array(built, type=pa.large_string()).take(pa.array(at[inverse.reshape(-1)]))
+    return built.take(pa.array(at[inverse]))
