@@ -247,6 +247,11 @@ def code_problems(out: pd.DataFrame, source: str) -> list[str]:
     """Problems with the ``code`` column of a table with canonical columns: malformed codes (not six
     digits) and duplicates, each naming the records; empty when the codes are fine."""
     codes = out["code"]
+    plain = codes.to_numpy(dtype=object, na_value=None)
+    if len(set(plain)) == len(plain) and all(  # the usual case, checked without pandas' string machinery
+        isinstance(c, str) and len(c) == 6 and c.isascii() and c.isdigit() for c in plain
+    ):
+        return []
     problems: list[str] = []
     bad = out.index[codes.isna() | ~codes.fillna("").str.fullmatch(r"[0-9]{6}")]
     if len(bad):
