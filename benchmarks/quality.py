@@ -43,7 +43,8 @@ import pandas as pd
 
 import npf_screen as npf
 from npf_screen.ml.affinity import cross_fit, feature_matrix
-from npf_screen.ml.expansion import DEFAULT_EXPAND, expand
+from npf_screen.ml.defaults import DEFAULT_EXPAND
+from npf_screen.ml.expansion import expand
 from npf_screen.rules.model import normalize_term
 
 ROOT = Path(__file__).resolve().parents[1]

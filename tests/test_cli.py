@@ -177,13 +177,14 @@ def test_command_table_matches_what_the_modules_register() -> None:
 
 
 def test_a_command_imports_only_its_own_module() -> None:
-    """`npf-screen screen` builds its parser from screen_cmd alone (start-up time)."""
+    """`npf-screen screen` builds its parser from screen_cmd alone, and its --expand default without
+    importing the models (start-up time)."""
     code = (
         "import sys; from npf_screen.cli.main import build_parser; build_parser('screen'); "
-        "print(sorted(m for m in sys.modules if m.endswith('_cmd')))"
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd') or m.startswith('npf_screen.ml.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['npf_screen.cli.screen_cmd']"
+    assert out.strip() == "['npf_screen.cli.screen_cmd', 'npf_screen.ml.defaults']"  # no model code
 
 
 def test_a_missing_rules_path_is_a_usage_error_even_with_a_warm_rule_cache(capsys, tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def _add_expand(parser: argparse.ArgumentParser, what: str) -> None:
-    from npf_screen.ml.expansion import DEFAULT_EXPAND
+    from npf_screen.ml.defaults import DEFAULT_EXPAND
 
     parser.add_argument(
         "--expand", type=int, default=DEFAULT_EXPAND, metavar="N",

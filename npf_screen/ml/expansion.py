@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from npf_screen.ml.affinity import MIN_POSITIVES, AffinityModel, _drivers, cross_fit, feature_matrix
+from npf_screen.ml.defaults import DEFAULT_EXPAND, FOLDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -39,12 +40,7 @@ if TYPE_CHECKING:
     from npf_screen.screening.explanation import Explanation
     from npf_screen.screening.results import ScreenResult
 
-__all__ = ["DEFAULT_EXPAND", "FOLDS", "Expansion", "ExpansionExplanation", "expand"]
-
-#: Expanded companies per theme by default (see ``benchmarks/quality.py`` for the measurement).
-DEFAULT_EXPAND = 20
-#: Cross-fitting folds of the expansion (2 ranks as well as 5 on the tuning themes, at 2/5 the cost).
-FOLDS = 2
+__all__ = ["Expansion", "ExpansionExplanation", "expand"]
 
 RANKING_COLUMNS = [
     "theme", "position", "code", "name", "candidate", "expanded", "rank", "score", "affinity",
