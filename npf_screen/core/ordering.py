@@ -31,8 +31,9 @@ def _codes(key: np.ndarray) -> tuple[np.ndarray, int]:
 def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
     """The permutation ``np.lexsort(keys)`` returns (last key primary, stable), computed faster.
 
-    Keys are packed, primary first, into as few int64 keys as their ranges allow (usually one, then
-    a single stable ``argsort``); a key too wide to share an int64 stays a key of its own.
+    Keys are packed, primary first, into as few int64 keys as their ranges allow; a key too wide to
+    share an int64 stays a key of its own. One packed key with room for the row number is sorted as
+    plain values (``np.sort``, the row number breaking ties); otherwise a stable sort is used.
 
     Parameters
     ----------

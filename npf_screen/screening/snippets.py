@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from npf_screen.core.ordering import lex_order
-
 __all__ = ["CONTEXT", "snippet", "snippets"]
 
 #: Characters of context shown on each side of the term.
@@ -74,13 +72,7 @@ def snippets(
     """
     shown = start >= 0
     key = np.where(shown, (text_start + start) * (int(length.max(initial=0)) + 1) + length, -1)
-    order = lex_order((key,))  # the distinct keys, each with its first row and its rows' position
-    ordered = key[order]
-    new_key = np.ones(len(key), dtype=bool)
-    new_key[1:] = ordered[1:] != ordered[:-1]
-    unique, first = ordered[new_key], order[new_key]
-    inverse = np.empty(len(key), dtype="int64")
-    inverse[order] = np.cumsum(new_key) - 1
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     rows = first[unique >= 0]
     start, length, text_start, text_length = start[rows], length[rows], text_start[rows], text_length[rows]
     left = np.maximum(0, start - context)
@@ -113,4 +105,4 @@ def snippets(
     offsets = np.r_[0, 0, byte_end[ends - 1]].astype("int64")
     built = pa.LargeStringArray.from_buffers(len(ends) + 1, pa.py_buffer(offsets), pa.py_buffer(data))
     at = np.where(unique >= 0, np.cumsum(unique >= 0), 0)  # position in ``built`` of each unique key
-    return built.take(pa.array(at[inverse]))
+    return built.take(pa.array(at[inverse.reshape(-1)]))
