@@ -98,12 +98,13 @@ def _history(args: argparse.Namespace) -> Any:
     root = default_history_dir("_").parent
     names = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     if screen:
-        if not default_history_dir(screen).is_dir():  # a name, not a file: only screens that ran have one
+        folder = default_history_dir(screen)
+        if not folder.is_dir():  # a name, not a file: only screens that ran have a history
             raise NpfScreenError(
                 f"--screen {screen}: no definition file and no recorded runs by that name in {root} "
                 f"(screens with runs: {', '.join(names) or 'none'}); give the definition file or a name above"
             )
-        return RunHistory(default_history_dir(screen))
+        return RunHistory(folder)
     if len(names) != 1:
         shown = ", ".join(names) or "none"
         raise NpfScreenError(
