@@ -23,7 +23,7 @@ def test_same_permutation_as_lexsort(data: st.DataObject, n: int) -> None:
         elif kind == "wide":
             values = st.integers(-(2**40), 2**40) | st.sampled_from([-(2**63), 2**63 - 1])
         elif kind == "float":
-            values = st.sampled_from([-np.inf, -2.5, 0.0, 0.1, 1.0, 3.25, np.inf, np.nan])
+            values = st.sampled_from([-np.inf, -2.5, -0.0, 0.0, 0.1, 1.0, 3.25, np.inf, np.nan])
         else:
             values = st.booleans()
         keys.append(np.array(data.draw(st.lists(values, min_size=n, max_size=n)), dtype=None))

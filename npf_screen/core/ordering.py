@@ -4,12 +4,15 @@ packed into one integer when their ranges allow.
 ``np.lexsort`` makes one indirect pass per key; four keys over 150,000 rows take about 40 ms.
 Packed into one int64 key with the row number as the last digit, the keys are all distinct and a
 plain (SIMD) ``np.sort`` of the values gives the same stable order in about 1 ms. Float keys are
-replaced by their dense ranks first (``np.unique``), which keeps the order exactly.
+replaced by their dense ranks first, which keeps the order exactly: ``pandas.factorize`` with
+``sort=True`` hashes the values and sorts only the distinct ones (about 1 ms for 100,000 rows,
+against about 4.5 ms for ``np.unique``, which sorts them all).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["lex_order"]
 
@@ -24,8 +27,9 @@ def _codes(key: np.ndarray) -> tuple[np.ndarray, int]:
         if high - low + 1 >= _LIMIT:
             return key, high - low + 1
         return key.astype("int64") - low, high - low + 1
-    values, inverse = np.unique(key, return_inverse=True)
-    return inverse.reshape(-1).astype("int64", copy=False), len(values)
+    # + 0.0 makes -0.0 into 0.0 (equal keys, one rank); NaN ranks last, as np.lexsort puts it
+    codes, values = pd.factorize(key.reshape(-1) + 0.0, sort=True, use_na_sentinel=False)
+    return codes.astype("int64", copy=False), len(values)
 
 
 def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
@@ -75,6 +79,7 @@ def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
         packed_keys.append(packed)
     if len(packed_keys) > 1:
         return np.lexsort(packed_keys[::-1])
-    if packed_keys[0] is packed and span * n < _LIMIT:  # room for the row number: plain values, distinct
-        return np.sort(packed * n + np.arange(n, dtype="int64")) % n
+    bits = max(n - 1, 1).bit_length()  # the row number in the low bits: a mask takes it back out
+    if packed_keys[0] is packed and span << bits < _LIMIT:  # room for it: plain values, distinct
+        return np.sort(packed << bits | np.arange(n, dtype="int64")) & ((1 << bits) - 1)
     return np.argsort(packed_keys[0], kind="stable")
