@@ -303,3 +303,48 @@ def test_merge_is_refused_when_the_parts_are_not_ordered() -> None:
     assert not _merge_ready(pair, np.array([3.0, 5.0, 1.0]), np.array([-2.0]))  # points rise in pair 1
     assert not _merge_ready(np.array([2, 1, 1]), points, np.array([-2.0]))  # pairs out of order
     assert not _merge_ready(pair, points, np.array([0.5]))  # a "negative" row with points
+
+
+def test_text_pieces_cut_at_company_starts_and_hits_do_not_depend_on_them() -> None:
+    from npf_screen import load_sample
+    from npf_screen.rules.model import FIELDS
+    from npf_screen.screening.matching import compile_rules, find_hits
+    from npf_screen.screening.texts import prepare_texts
+
+    sample = load_sample()
+    texts = prepare_texts(sample)
+    rules = compile_rules(load_themes())
+    for count in (1, 2, 7, 50, 10_000):
+        pieces = texts.pieces(count)
+        assert [len(p[2]) for p in pieces] == sorted((len(p[2]) for p in pieces), reverse=True)
+        for f_idx, field in enumerate(FIELDS):
+            own = sorted((lo, piece) for f, lo, piece in pieces if f == f_idx)
+            assert "".join(piece for _, piece in own) == texts.folded[field]
+            assert {lo for lo, _ in own} <= set(texts.offsets[field].tolist())
+    one = find_hits(rules, texts, pieces=1)
+    assert len(one) > 1000
+    for count in (3, 50, 10_000):
+        pd.testing.assert_frame_equal(find_hits(rules, texts, pieces=count), one)
+    naive = []  # one scan of each whole field, first occurrence per (company, term)
+    for f_idx, field in enumerate(FIELDS):
+        for c in range(len(sample)):
+            text = texts.text_of(field, c)
+            for term, start, end in rules.matcher.find_matches_as_indexes(text, overlapping=True):
+                glued = (
+                    start > 0
+                    and rules.bound_left[term]
+                    and text[start - 1].isascii()
+                    and text[start - 1].isalnum()
+                ) or (
+                    end < len(text)
+                    and rules.bound_right[term]
+                    and text[end].isascii()
+                    and text[end].isalnum()
+                )
+                if not glued:
+                    naive.append((c, f_idx, term, start))
+    expected = pd.DataFrame(naive, columns=["company", "field", "term", "start"])
+    expected = expected.sort_values(["field", "company", "term", "start"]).drop_duplicates(
+        ["field", "company", "term"]
+    )
+    pd.testing.assert_frame_equal(one, expected.reset_index(drop=True).astype("int64"))

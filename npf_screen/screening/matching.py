@@ -312,60 +312,67 @@ def label_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
     return frame.drop_duplicates(ignore_index=True)
 
 
-def find_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
+def find_hits(rules: CompiledRules, texts: PreparedTexts, *, pieces: int = 8) -> pd.DataFrame:
     """Every term's first occurrence per (company, field): columns company, field, term, start.
 
     ASCII-alphanumeric term edges only match at word boundaries (``eda`` not in ``schedule``).
+    Rows are ordered by field, company, term. ``pieces``: how many pieces the texts are cut into
+    for the two threads (a few per thread balance them; the hits do not depend on it).
     """
-    parts = []
     if rules.matcher is None:
         return _no_hits()
-    matcher = rules.matcher
-    # The Rust matcher releases the GIL, so the fields are scanned on two threads.
+    # The Rust matcher releases the GIL: pieces of about equal size (cut at company starts, so a
+    # company's hits all fall in one piece) keep both threads busy until the end.
+    work = texts.pieces(pieces)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        scans = list(
-            pool.map(
-                lambda t: matcher.find_matches_as_indexes(t, overlapping=True) if t else [],
-                (texts.folded[f] for f in FIELDS),
-            )
-        )
-    n_terms = len(rules.terms) + 1
-    for f_idx, (field, matches) in enumerate(zip(FIELDS, scans, strict=True)):
-        if not matches:
-            continue
-        flat = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches))
-        term, start, end = flat.reshape(-1, 3).T
-        if rules.bound_left[term].any() or rules.bound_right[term].any():
-            codes = texts.folded_codes(field)
-            before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)
-            after = np.where(end < len(codes), codes[np.minimum(end, len(codes) - 1)], 0)
-            glued_left = rules.bound_left[term] & (before < 128) & _ASCII_ALNUM[before & 127]
-            glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
-            keep = ~(glued_left | glued_right)
-            term, start, end = term[keep], start[keep], end[keep]
-        offsets = texts.offsets[field]
-        company = np.searchsorted(offsets, start, side="right") - 1
-        # A match must end inside its own company's text: never across the separator.
-        inside = end < offsets[company + 1]
-        company, term, start = company[inside], term[inside], start[inside]
-        span = int(offsets[-1]) + 1
-        if (len(offsets) * n_terms) * span < 2**62:  # one int64 sort key: (company, term, start)
-            pair = company * n_terms + term
-            order = np.argsort(pair * span + start)
-            pair = pair[order]
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = pair[1:] != pair[:-1]
-        else:
-            order = np.lexsort((start, term, company))
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = (company[order][1:] != company[order][:-1]) | (term[order][1:] != term[order][:-1])
-        keep = order[first]
-        company, term, start = company[keep], term[keep], start[keep]
-        parts.append((company, np.full(len(keep), f_idx, dtype=np.int64), term, start - offsets[company]))
+        found = list(pool.map(lambda piece: _piece_hits(rules, texts, *piece), work))
+    at = sorted(range(len(work)), key=lambda i: work[i][:2])  # back in field, then text order
+    parts = [found[i] for i in at]
+    parts = [p for p in parts if len(p[0])]
     if not parts:
         return _no_hits()
     columns = [np.concatenate(c) for c in zip(*parts, strict=True)]
     return pd.DataFrame(dict(zip(("company", "field", "term", "start"), columns, strict=True)))
+
+
+def _piece_hits(
+    rules: CompiledRules, texts: PreparedTexts, f_idx: int, base: int, piece: str
+) -> tuple[np.ndarray, ...]:
+    """(company, field, term, start) of each term's first occurrence per company in one piece of a
+    field's folded text that starts at ``base``, ordered by company, then term."""
+    matches = rules.matcher.find_matches_as_indexes(piece, overlapping=True)  # type: ignore[union-attr]
+    flat = np.fromiter(itertools.chain.from_iterable(matches), dtype=np.int64, count=3 * len(matches))
+    term, start, end = flat.reshape(-1, 3).T
+    start, end = start + base, end + base
+    field = FIELDS[f_idx]
+    if rules.bound_left[term].any() or rules.bound_right[term].any():
+        codes = texts.folded_codes(field)
+        before = np.where(start > 0, codes[np.maximum(start - 1, 0)], 0)
+        after = np.where(end < len(codes), codes[np.minimum(end, len(codes) - 1)], 0)
+        glued_left = rules.bound_left[term] & (before < 128) & _ASCII_ALNUM[before & 127]
+        glued_right = rules.bound_right[term] & (after < 128) & _ASCII_ALNUM[after & 127]
+        keep = ~(glued_left | glued_right)
+        term, start, end = term[keep], start[keep], end[keep]
+    offsets = texts.offsets[field]
+    company = np.searchsorted(offsets, start, side="right") - 1
+    # A match must end inside its own company's text: never across the separator.
+    inside = end < offsets[company + 1]
+    company, term, start = company[inside], term[inside], start[inside]
+    n_terms = len(rules.terms) + 1
+    span = int(offsets[-1]) + 1
+    if (len(offsets) * n_terms) * span < 2**62:  # one int64 sort key: (company, term, start)
+        pair = company * n_terms + term
+        order = np.argsort(pair * span + start)
+        pair = pair[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+    else:
+        order = np.lexsort((start, term, company))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (company[order][1:] != company[order][:-1]) | (term[order][1:] != term[order][:-1])
+    keep = order[first]
+    company, term, start = company[keep], term[keep], start[keep]
+    return company, np.full(len(keep), f_idx, dtype=np.int64), term, start - offsets[company]
 
 
 def _no_hits() -> pd.DataFrame:

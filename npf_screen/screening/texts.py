@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import OrderedDict
@@ -113,6 +114,22 @@ class PreparedTexts:
         key = "folded:" + name
         if key not in self._derived:
             self._derived[key] = np.frombuffer(self.folded[name].encode("utf-32-le"), dtype=np.uint32)
+        return self._derived[key]  # type: ignore[return-value]
+
+    def pieces(self, count: int) -> list[tuple[int, int, str]]:
+        """Every field's folded text cut at company starts into pieces of about 1/``count`` of all
+        the text, as (field index, where the piece starts in the field's text, the piece), largest
+        first: work for threads that should finish together (computed once per ``count``)."""
+        key = f"pieces:{count}"
+        if key not in self._derived:
+            size = max(-(-sum(len(self.folded[f]) for f in FIELDS) // max(count, 1)), 1)
+            found: list[tuple[int, int, str]] = []
+            for f_idx, field in enumerate(FIELDS):
+                text, starts = self.folded[field], self.offsets[field]
+                cuts = np.unique(starts[np.searchsorted(starts, np.arange(size, len(text), size))])
+                bounds = [0, *cuts[(cuts > 0) & (cuts < len(text))].tolist(), len(text)]
+                found += [(f_idx, lo, text[lo:hi]) for lo, hi in itertools.pairwise(bounds) if hi > lo]
+            self._derived[key] = sorted(found, key=lambda piece: -len(piece[2]))
         return self._derived[key]  # type: ignore[return-value]
 
     def display_codes(self) -> tuple[np.ndarray, np.ndarray]:
