@@ -303,13 +303,17 @@ def _is_alnum(char: str) -> bool:
     return ord(char) < 128 and bool(_ASCII_ALNUM[ord(char)])
 
 
-def label_hits(rules: CompiledRules, texts: PreparedTexts) -> pd.DataFrame:
-    """Companies carrying a label some rule names: columns company, term (the label's key)."""
+def label_hits(rules: CompiledRules, texts: PreparedTexts) -> tuple[np.ndarray, np.ndarray]:
+    """Companies carrying a label some rule names: (company, term: the label's key), one row per
+    distinct pair, in the order of the texts' (company, label) pairs."""
     lookup = np.array([rules.label_ids.get(v, -1) for v in texts.label_values], dtype="int64")
     keys = lookup[texts.label_code] if len(lookup) else np.zeros(0, dtype="int64")
-    found = keys >= 0
-    frame = pd.DataFrame({"company": texts.label_company[found], "term": keys[found]})
-    return frame.drop_duplicates(ignore_index=True)
+    found = np.flatnonzero(keys >= 0)
+    company, term = texts.label_company[found].astype("int64"), keys[found]
+    # a company can carry a label twice (two classifications name it): the first one counts
+    _, first = np.unique(company * len(rules.terms) + term, return_index=True)
+    first.sort()
+    return company[first], term[first]
 
 
 def find_hits(rules: CompiledRules, texts: PreparedTexts, *, pieces: int = 8) -> pd.DataFrame:

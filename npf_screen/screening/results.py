@@ -113,7 +113,10 @@ class ScreenResult(HtmlRepr):
 
     @cached_property
     def _code_rank(self) -> np.ndarray:
-        return np.argsort(np.argsort(self._codes.astype(str), kind="stable"), kind="stable")
+        order = np.argsort(self._codes.astype(str), kind="stable")
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))  # the inverse permutation: each company's place by code
+        return rank
 
     @cached_property
     def scores(self) -> pd.DataFrame:

@@ -124,9 +124,9 @@ class _Scorer:
         self.themes_list = list(themes)
         self.n_themes = len(rules.theme_ids)
         self.notes, self.words = StringTable(FIXED_NOTES), StringTable()
-        labelled = label_hits(rules, texts)
-        self.label_company = labelled["company"].to_numpy()
-        self.label_term = labelled["term"].to_numpy()
+        self.label_company, self.label_term = label_hits(rules, texts)
+        #: every (company label, rule row naming it): positive labels and exclusions take their part
+        self.label_left, self.label_rows = rules.label_rows.join(self.label_term)
 
     def pair(self, rows: Rows) -> np.ndarray:
         return rows["company"] * self.n_themes + rows["theme"]
@@ -167,7 +167,7 @@ class _Scorer:
             raw=capped,
             note=notes,
         )
-        left, lb = rules.label_rows.join(self.label_term)
+        left, lb = self.label_left, self.label_rows
         keep = lb["kind"] != LabelKind.EXCLUSION
         kind = np.where(lb["kind"][keep] == LabelKind.INDUSTRY, INDUSTRY, CONCEPT)
         labels = _rows(
@@ -366,7 +366,7 @@ class _Scorer:
             "start": hits["start"][left],
             **ex,
         }
-        left, lb = self.rules.label_rows.join(self.label_term)
+        left, lb = self.label_left, self.label_rows
         keep = lb["kind"] == LabelKind.EXCLUSION
         n = int(keep.sum())
         by_label = {
@@ -423,6 +423,13 @@ def _sums(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return pair[starts], (np.add.reduceat(values, starts) if len(starts) else np.zeros(0))
 
 
+def _sums_at(starts: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sum of points, sum of the positive points) of each run of rows beginning at ``starts``."""
+    if not len(starts):
+        return np.zeros(0), np.zeros(0)
+    return np.add.reduceat(points, starts), np.add.reduceat(np.clip(points, 0.0, None), starts)
+
+
 def _owed(early: Rows, pair_of, pair: np.ndarray) -> np.ndarray:
     """Per row of ``pair``: the penalty points its pair will pay (vetoes aside)."""
     penalty = early["kind"] == PENALTY
@@ -461,15 +468,14 @@ def score_pairs(
     scoped = _member(pair, pair[scope & (positive["points"] > 0)])
     unconfirmed = ~_member(pair, confirmed) & (scoped | rules.cap_labels[positive["theme"]])
     # the cap bounds the final score: penalties the pair will pay are added to it here
-    pre_keys, pre_total = _sums(pair, positive["points"])
-    scored_pairs = pre_keys[pre_total > 0]
+    support_keys, support = _sums(pair, positive["points"])
+    scored_pairs = support_keys[support > 0]
     # computed once: the live pairs below are among these (capping lowers points, never raises them)
     excluded = scorer.exclusions(hit, scored_pairs)
     owed = _owed(excluded, scorer.pair, pair)
     limit = np.minimum(rules.confirm_cap[positive["theme"]] + owed, MAX_SCORE)
     cap = np.where(unconfirmed, limit, MAX_SCORE)
     # support orders ties of score: an unconfirmed company's support is its capped total, never more
-    support_keys, support = _sums(pair, positive["points"])
     if len(pair):
         first = _starts(pair)
         support = np.where(unconfirmed[first], np.minimum(support, cap[first]), support)
@@ -506,8 +512,9 @@ def score_pairs(
     else:
         order = lex_order((-evidence["points"], scorer.pair(evidence)))
     evidence = _take(evidence, order)  # by pair, then points desc; ties keep their order
-    pair_keys, score = _sums(scorer.pair(evidence), evidence["points"])
-    _, gain = _sums(scorer.pair(evidence), np.clip(evidence["points"], 0.0, None))
+    pair = scorer.pair(evidence)
+    starts = _starts(pair)
+    pair_keys, score, gain = pair[starts], *_sums_at(starts, evidence["points"])
     score = score.round(2).clip(min=0.0)
     theme = pair_keys % scorer.n_themes
     scores = pd.DataFrame(
