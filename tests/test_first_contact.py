@@ -62,6 +62,22 @@ def test_prepared_texts_are_reused_only_while_the_text_is_unchanged() -> None:
     assert "【光刻机】整机制造" in "".join(result.evidence["snippet"])
 
 
+def test_values_kept_with_the_texts_follow_codes_names_and_locations() -> None:
+    sample = npf.load_sample()
+    themes = npf.load_themes()
+    before = npf.screen(sample, themes)
+    row = before.candidates.iloc[0]
+    at = int(np.flatnonzero(sample["code"].to_numpy() == row["code"])[0])
+    changed = sample.copy()
+    changed.loc[at, ["code", "province"]] = ["920999", "西藏"]  # texts and name unchanged
+    after = npf.screen(changed, themes)
+    assert prepared_texts(changed) is not prepared_texts(sample)
+    mine = after.candidates[after.candidates["code"] == "920999"]
+    assert len(mine) and set(mine["province"]) == {"西藏"}
+    assert row["code"] not in set(after.scores["code"])
+    assert after.text_coverage.loc[at, "code"] == "920999"
+
+
 def _rule(term: str) -> str:
     head = THEME_HEADER.format(id="demo", line="emerging")
     return head + f'[[theme.keywords]]\nweight = 40\nterms = ["{term}"]\n'

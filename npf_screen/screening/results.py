@@ -74,8 +74,6 @@ class ScreenResult(HtmlRepr):
         self._scores = scored.scores
         self._rules = rules
         self._texts = texts
-        self._codes = universe["code"].to_numpy(dtype=object)
-        self._names = universe["name"].to_numpy(dtype=object)
         self._theme_ids = np.array(themes.ids, dtype=object)
 
     # ----------------------------------------------------------------- tables
@@ -103,20 +101,36 @@ class ScreenResult(HtmlRepr):
         ranked["rank"] = np.where(ranked["qualified"].to_numpy(), rank, 0)
         return ranked
 
-    @cached_property
+    # Values of the universe alone, kept with its prepared texts: the same for every screen of it.
+    @property
+    def _codes(self) -> np.ndarray:
+        return self._texts.remembered("codes", lambda: self.universe["code"].to_numpy(dtype=object))
+
+    @property
+    def _names(self) -> np.ndarray:
+        return self._texts.remembered("names", lambda: self.universe["name"].to_numpy(dtype=object))
+
+    @property
     def _code_values(self) -> pa.Array:
-        return string_values(self._codes)
+        return self._texts.remembered("code_values", lambda: string_values(self._codes))
 
-    @cached_property
+    @property
     def _name_values(self) -> pa.Array:
-        return string_values(self._names)
+        return self._texts.remembered("name_values", lambda: string_values(self._names))
 
-    @cached_property
+    @property
+    def _province_values(self) -> pa.Array:
+        return self._texts.remembered("province_values", lambda: string_values(self.universe["province"]))
+
+    @property
     def _code_rank(self) -> np.ndarray:
-        order = np.argsort(self._codes.astype(str), kind="stable")
-        rank = np.empty(len(order), dtype="int64")
-        rank[order] = np.arange(len(order))  # the inverse permutation: each company's place by code
-        return rank
+        def rank_by_code() -> np.ndarray:
+            order = np.argsort(self._codes.astype(str), kind="stable")
+            rank = np.empty(len(order), dtype="int64")
+            rank[order] = np.arange(len(order))  # the inverse permutation: each company's place by code
+            return rank
+
+        return self._texts.remembered("code_rank", rank_by_code)
 
     @cached_property
     def scores(self) -> pd.DataFrame:
@@ -225,7 +239,7 @@ class ScreenResult(HtmlRepr):
                 "rank": r["rank"].to_numpy(),
                 "theme_name": take_strings([t.name for t in themes], theme),
                 "line": take_strings([t.line for t in themes], theme),
-                "province": take_strings(self.universe["province"], company),
+                "province": take_strings(self._province_values, company),
                 "evidence_summary": self._summaries(company, theme),
                 "text_fields": take_strings(self._coverage[1], self._coverage[0][company]),
             },
@@ -235,16 +249,20 @@ class ScreenResult(HtmlRepr):
             return out
         return out.merge(self.scores[["code", "theme", "exposure"]], on=["code", "theme"], how="left")
 
-    @cached_property
+    @property
     def _coverage(self) -> tuple[np.ndarray, list[str]]:
         """(per company: which business-text fields it has, as bits; the text of each bit set)."""
-        grid = np.column_stack([self._texts.nonblank(f) for f in BUSINESS_TEXT_FIELDS])
-        mask = grid @ (1 << np.arange(len(BUSINESS_TEXT_FIELDS)))
-        spelled = [
-            ",".join(f for i, f in enumerate(BUSINESS_TEXT_FIELDS) if m >> i & 1)
-            for m in range(1 << len(BUSINESS_TEXT_FIELDS))
-        ]
-        return mask, spelled
+
+        def coverage() -> tuple[np.ndarray, list[str]]:
+            grid = np.column_stack([self._texts.nonblank(f) for f in BUSINESS_TEXT_FIELDS])
+            mask = grid @ (1 << np.arange(len(BUSINESS_TEXT_FIELDS)))
+            spelled = [
+                ",".join(f for i, f in enumerate(BUSINESS_TEXT_FIELDS) if m >> i & 1)
+                for m in range(1 << len(BUSINESS_TEXT_FIELDS))
+            ]
+            return mask, spelled
+
+        return self._texts.remembered("coverage", coverage)
 
     @cached_property
     def text_coverage(self) -> pd.DataFrame:

@@ -226,10 +226,7 @@ class _Scorer:
         if not len(pairs):
             return _rows()
         company, theme = pairs // self.n_themes, pairs % self.n_themes
-        province_code, provinces = pd.factorize(self.universe["province"])
-        city_code, cities = pd.factorize(self.universe["city"].str.removesuffix("市"))
-        province_code = np.where(province_code < 0, len(provinces), province_code)  # unknown: last slot
-        city_code = np.where(city_code < 0, len(cities), city_code)
+        province_code, provinces, city_code, cities = self.texts.remembered("locations", self._locations)
         in_province = np.zeros((self.n_themes, len(provinces) + 1), dtype=bool)
         in_city = np.zeros((self.n_themes, len(cities) + 1), dtype=bool)
         weight = np.zeros(self.n_themes)
@@ -296,6 +293,15 @@ class _Scorer:
             note=gate_notes[province_code[gated]],
         )
         return _concat([inside_rows, text_rows, gate_rows])
+
+    def _locations(self) -> tuple[np.ndarray, pd.Index, np.ndarray, pd.Index]:
+        """(province code of each company, the provinces, city code, the cities without 市); an
+        unknown province or city has the code one past the last."""
+        province_code, provinces = pd.factorize(self.universe["province"])
+        city_code, cities = pd.factorize(self.universe["city"].str.removesuffix("市"))
+        province_code = np.where(province_code < 0, len(provinces), province_code)
+        city_code = np.where(city_code < 0, len(cities), city_code)
+        return province_code, provinces, city_code, cities
 
     def _tied(
         self,

@@ -15,7 +15,9 @@ import itertools
 import re
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,7 @@ __all__ = [
     "remember_prepared",
 ]
 
+_T = TypeVar("_T")
 _LEVEL_MARK = re.compile(r"(?<=[^\x00-\x7f])(iii|ii)$")
 _LABEL_SPLIT = re.compile(r"[,，;；|]")
 _SEPARATOR = "\x00"
@@ -102,26 +105,32 @@ class PreparedTexts:
 
     _derived: dict[str, object] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
+    def remembered(self, key: str, compute: Callable[[], _T]) -> _T:
+        """``compute()``, computed once per prepared texts: for values derived from the universe
+        these texts were prepared from (its texts, codes, names or locations: the columns that key
+        :func:`prepared_texts`), so that screening the same universe again reuses them."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[return-value]
+
     def nonblank(self, name: str) -> np.ndarray:
         """Per company: whether its ``name`` text has more than whitespace (computed once)."""
-        key = "nonblank:" + name
-        if key not in self._derived:
-            self._derived[key] = np.array([bool(text.strip()) for text in self.display[name]], dtype=bool)
-        return self._derived[key]  # type: ignore[return-value]
+        return self.remembered(
+            "nonblank:" + name, lambda: np.array([bool(t.strip()) for t in self.display[name]], dtype=bool)
+        )
 
     def folded_codes(self, name: str) -> np.ndarray:
         """The code points of ``folded[name]`` (computed once)."""
-        key = "folded:" + name
-        if key not in self._derived:
-            self._derived[key] = np.frombuffer(self.folded[name].encode("utf-32-le"), dtype=np.uint32)
-        return self._derived[key]  # type: ignore[return-value]
+        return self.remembered(
+            "folded:" + name, lambda: np.frombuffer(self.folded[name].encode("utf-32-le"), dtype=np.uint32)
+        )
 
     def pieces(self, count: int) -> list[tuple[int, int, str]]:
         """Every field's folded text cut at company starts into pieces of about 1/``count`` of all
         the text, as (field index, where the piece starts in the field's text, the piece), largest
         first: work for threads that should finish together (computed once per ``count``)."""
-        key = f"pieces:{count}"
-        if key not in self._derived:
+
+        def cut() -> list[tuple[int, int, str]]:
             size = max(-(-sum(len(self.folded[f]) for f in FIELDS) // max(count, 1)), 1)
             found: list[tuple[int, int, str]] = []
             for f_idx, field in enumerate(FIELDS):
@@ -129,19 +138,22 @@ class PreparedTexts:
                 cuts = np.unique(starts[np.searchsorted(starts, np.arange(size, len(text), size))])
                 bounds = [0, *cuts[(cuts > 0) & (cuts < len(text))].tolist(), len(text)]
                 found += [(f_idx, lo, text[lo:hi]) for lo, hi in itertools.pairwise(bounds) if hi > lo]
-            self._derived[key] = sorted(found, key=lambda piece: -len(piece[2]))
-        return self._derived[key]  # type: ignore[return-value]
+            return sorted(found, key=lambda piece: -len(piece[2]))
+
+        return self.remembered(f"pieces:{count}", cut)
 
     def display_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """(code points of every field's NUL-joined display text, one field after the other; the
         position where each field starts), for vectorised snippets (computed once)."""
-        if "display" not in self._derived:
+
+        def join() -> tuple[np.ndarray, np.ndarray]:
             joined = [_SEPARATOR.join(self.display[f]) for f in FIELDS]
             bases = np.zeros(len(FIELDS), dtype="int64")
             np.cumsum([len(j) + 1 for j in joined[:-1]], out=bases[1:])
             codes = np.frombuffer(_SEPARATOR.join(joined).encode("utf-32-le"), dtype=np.uint32)
-            self._derived["display"] = (codes, bases)
-        return self._derived["display"]  # type: ignore[return-value]
+            return codes, bases
+
+        return self.remembered("display", join)
 
 
 def _field_values(universe: pd.DataFrame, field: str) -> list[str]:
@@ -203,9 +215,10 @@ def prepare_texts(universe: pd.DataFrame) -> PreparedTexts:
     return PreparedTexts(folded, display, offsets, label_company, label_code, list(label_values), marks)
 
 
-#: Columns :func:`prepare_texts` reads.
+#: Columns :func:`prepared_texts` keys its cache by: those :func:`prepare_texts` reads, and the
+#: codes and locations that values kept with :meth:`PreparedTexts.remembered` derive from.
 _TEXT_COLUMNS: tuple[str, ...] = tuple(
-    dict.fromkeys([*(f for f in FIELDS if f != "industry"), *INDUSTRY_COLUMNS])
+    dict.fromkeys([*(f for f in FIELDS if f != "industry"), *INDUSTRY_COLUMNS, "code", "province", "city"])
 )
 _PREPARED: OrderedDict[tuple, tuple[PreparedTexts, list]] = OrderedDict()
 _PREPARED_KEEP = 4
