@@ -83,6 +83,21 @@ def _take(rows: Rows, index: np.ndarray) -> Rows:
     return {name: values[index] for name, values in rows.items()}
 
 
+def _reorder(rows: Rows, index: np.ndarray) -> Rows:
+    """:func:`_take` in place, a column at a time: each old column is released before the next is
+    gathered, so the rows never exist twice (less memory to fault in on every screen)."""
+    for name in list(rows):
+        rows[name] = rows[name][index]
+    return rows
+
+
+def _append(rows: Rows, more: Rows) -> Rows:
+    """``more`` appended to ``rows`` in place, a column at a time (see :func:`_reorder`)."""
+    for name in _COLUMNS:
+        rows[name] = np.concatenate([rows[name], more[name]])
+    return rows
+
+
 def _starts(keys: np.ndarray) -> np.ndarray:
     """Start index of each run of equal values in sorted ``keys``."""
     if not len(keys):
@@ -178,16 +193,17 @@ class _Scorer:
             raw=lb["raw"][keep],
             field=np.where(kind == INDUSTRY, FIELD_INDEX["industry"], FIELD_INDEX["concepts"]),
         )
-        rows = _concat([keyword, labels])
+        rows = _append(keyword, labels)
+        del keyword, labels
         pair = self.pair(rows)
         # 1. a term counts once per (company, theme): in its best field
-        rows = _take(rows, lex_order((rows["field"], -rows["raw"], rows["term"], pair)))
+        rows = _reorder(rows, lex_order((rows["field"], -rows["raw"], rows["term"], pair)))
         pair = self.pair(rows)
         repeated = np.r_[False, (pair[1:] == pair[:-1]) & (rows["term"][1:] == rows["term"][:-1])]
         rows["points"] = np.where(repeated, 0.0, rows["raw"])
         rows["note"] = np.where(repeated & (rows["raw"] > 0), Note.BETTER_FIELD, rows["note"])
         # 2. one field gives at most max_per_field points
-        rows = _take(rows, lex_order((-rows["points"], rows["field"], pair)))
+        rows = _reorder(rows, lex_order((-rows["points"], rows["field"], pair)))
         pair = self.pair(rows)
         capped = _capped(
             rows["points"],
@@ -459,10 +475,10 @@ def score_pairs(
     pair_keys, before = _sums(scorer.pair(positive), positive["points"])  # rows are sorted by pair
     region = scorer.region(hit, pair_keys[before > 0], positive)
     is_gate = region["kind"] == GATE
-    positive = _concat([positive, _take(region, np.flatnonzero(~is_gate))])
+    positive = _append(positive, _take(region, np.flatnonzero(~is_gate)))
     # 6. the positive total is capped at 100, best rows first; without a theme term in the
     # company's own text (labels and scope alone) at the theme's unconfirmed cap
-    positive = _take(positive, lex_order((-positive["points"], scorer.pair(positive))))
+    positive = _reorder(positive, lex_order((-positive["points"], scorer.pair(positive))))
     pair = scorer.pair(positive)
     needed = CONFIRM_SHARE * rules.min_score[positive["theme"]]
     confirmed = confirmed_pairs(
@@ -504,20 +520,21 @@ def score_pairs(
     order = np.select(
         [negative["kind"] == GATE, negative["kind"] == FILTER, negative["kind"] == VETO], [0, 1, 2], 3
     )
-    negative = _take(negative, lex_order((negative["start"], order, scorer.pair(negative))))
+    negative = _reorder(negative, lex_order((negative["start"], order, scorer.pair(negative))))
     pair = scorer.pair(negative)
     total = live_total[np.searchsorted(live, pair)] if len(pair) else np.zeros(0)
     negative["raw"] = np.minimum(negative["raw"], total)
     negative["points"] = -_capped(negative["raw"], pair, total)
     for part in (positive, negative):
         part["points"], part["raw"] = part["points"].round(2), part["raw"].round(2)
-    negative = _take(negative, lex_order((-negative["points"], scorer.pair(negative))))
-    evidence = _concat([positive, negative])
-    if _merge_ready(scorer.pair(positive), positive["points"], negative["points"]):
-        order = np.argsort(scorer.pair(evidence), kind="stable")  # two ordered runs: a linear merge
+    negative = _reorder(negative, lex_order((-negative["points"], scorer.pair(negative))))
+    pair = np.concatenate([scorer.pair(positive), scorer.pair(negative)])
+    if _merge_ready(pair[: len(positive["points"])], positive["points"], negative["points"]):
+        order = np.argsort(pair, kind="stable")  # two ordered runs: a linear merge
     else:
-        order = lex_order((-evidence["points"], scorer.pair(evidence)))
-    evidence = _take(evidence, order)  # by pair, then points desc; ties keep their order
+        order = lex_order((-np.concatenate([positive["points"], negative["points"]]), pair))
+    # by pair, then points desc (ties keep their order); built a column at a time (see _reorder)
+    evidence = {name: np.concatenate([positive.pop(name), negative.pop(name)])[order] for name in _COLUMNS}
     pair = scorer.pair(evidence)
     starts = _starts(pair)
     pair_keys, score, gain = pair[starts], *_sums_at(starts, evidence["points"])
