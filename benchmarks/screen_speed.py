@@ -10,7 +10,7 @@ themes. Measures, warm (median of repeats):
   caps) as a second reference;
 - cold processes: ``npf-screen screen --sample --top 5`` against ``python -c "import pandas"``, and
   ``npf-screen screen --universe companies.csv --top 5`` (the full market from the command line);
-- peak Python memory of one screen with evidence.
+- peak Python memory of one screen with candidates, and with evidence.
 
 Targets (2-core machine): candidates ≤ 2.5× the floor, with evidence ≤ 3.5×, the sample command
 ≤ 1.3× ``import pandas``, the full-market command ≤ 1.0 s, naive / warm ≥ 30.
@@ -176,10 +176,14 @@ def main() -> None:
             elif name == "candidates":
                 result = value
     floor, warm, warm_evidence = (statistics.median(runs[k]) for k in ("floor", "candidates", "evidence"))
-    tracemalloc.start()
-    evidence = npf.screen(universe, themes).evidence
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peaks = {}
+    for name in ("candidates", "evidence"):
+        tracemalloc.start()
+        table = getattr(npf.screen(universe, themes), name)
+        peaks[name] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        if name == "evidence":
+            evidence = table
 
     command = _command()
     with tempfile.TemporaryDirectory() as scratch:
@@ -214,7 +218,11 @@ def main() -> None:
             min(runs["candidates"]) / min(runs["floor"]), min(runs["evidence"]) / min(runs["floor"])
         )
     )
-    print(f"peak Python memory of one screen with evidence (tracemalloc): {peak / 2**20:.1f} MiB")
+    cand_mib, evidence_mib = peaks["candidates"] / 2**20, peaks["evidence"] / 2**20
+    print(
+        f"peak Python memory of one screen (tracemalloc): with candidates {cand_mib:.1f} MiB, "
+        f"with evidence {evidence_mib:.1f} MiB"
+    )
     ratio = sample_cli / pandas_import
     print(
         f"cold `npf-screen screen --sample --top 5`: {sample_cli:.2f} s = {ratio:.2f}× "
