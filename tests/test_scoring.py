@@ -312,7 +312,9 @@ def test_text_pieces_cut_at_company_starts_and_hits_do_not_depend_on_them() -> N
     from npf_screen.screening.texts import prepare_texts
 
     sample = load_sample()
+    sample = pd.concat([sample] * 15, ignore_index=True)  # over 500,000 characters: matched on threads
     texts = prepare_texts(sample)
+    assert sum(len(t) for t in texts.folded.values()) > 500_000
     rules = compile_rules(load_themes())
     for count in (1, 2, 7, 50, 10_000):
         pieces = texts.pieces(count)
@@ -322,9 +324,11 @@ def test_text_pieces_cut_at_company_starts_and_hits_do_not_depend_on_them() -> N
             assert "".join(piece for _, piece in own) == texts.folded[field]
             assert {lo for lo, _ in own} <= set(texts.offsets[field].tolist())
     one = find_hits(rules, texts, pieces=1)
-    assert len(one) > 1000
+    assert len(one) > 15_000
     for count in (3, 50, 10_000):
         pd.testing.assert_frame_equal(find_hits(rules, texts, pieces=count), one)
+    small = prepare_texts(sample.iloc[:285])  # matched on the calling thread: the same hits
+    pd.testing.assert_frame_equal(find_hits(rules, small), one[one["company"] < 285].reset_index(drop=True))
     naive = []  # one scan of each whole field, first occurrence per (company, term)
     for f_idx, field in enumerate(FIELDS):
         for c in range(len(sample)):

@@ -316,6 +316,10 @@ def label_hits(rules: CompiledRules, texts: PreparedTexts) -> tuple[np.ndarray, 
     return company[first], term[first]
 
 
+#: Below this many characters of text, :func:`find_hits` matches on the calling thread alone.
+_THREADED_CHARS = 500_000
+
+
 def find_hits(rules: CompiledRules, texts: PreparedTexts, *, pieces: int = 8) -> pd.DataFrame:
     """Every term's first occurrence per (company, field): columns company, field, term, start.
 
@@ -326,10 +330,14 @@ def find_hits(rules: CompiledRules, texts: PreparedTexts, *, pieces: int = 8) ->
     if rules.matcher is None:
         return _no_hits()
     # The Rust matcher releases the GIL: pieces of about equal size (cut at company starts, so a
-    # company's hits all fall in one piece) keep both threads busy until the end.
+    # company's hits all fall in one piece) keep both threads busy until the end. Small texts (a
+    # sample, a watchlist) are matched here: starting threads would cost more than they save.
     work = texts.pieces(pieces)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        found = list(pool.map(lambda piece: _piece_hits(rules, texts, *piece), work))
+    if sum(len(piece) for *_, piece in work) < _THREADED_CHARS:
+        found = [_piece_hits(rules, texts, *piece) for piece in work]
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(lambda piece: _piece_hits(rules, texts, *piece), work))
     at = sorted(range(len(work)), key=lambda i: work[i][:2])  # back in field, then text order
     parts = [found[i] for i in at]
     parts = [p for p in parts if len(p[0])]
