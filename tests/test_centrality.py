@@ -405,3 +405,24 @@ def test_max_points_is_validated(tmp_path: Path, value: str) -> None:
     )
     with pytest.raises(RuleError, match="max_points"):
         _themes(tmp_path, rules)
+
+
+def test_confirmed_pairs_are_the_same_whatever_the_row_order() -> None:
+    import numpy as np
+
+    from npf_screen.screening.centrality import confirmed_pairs
+
+    rng = np.random.default_rng(7)
+    n = 400
+    pair = np.sort(rng.integers(0, 60, n))
+    field = rng.integers(0, 9, n)  # 7 and 8 are the region and filter pseudo-fields
+    keyword = rng.random(n) < 0.8
+    points = rng.choice([0.0, 2.5, 5.0, 10.0], n)
+    needed = np.full(n, 12.0)
+    ordered = confirmed_pairs(pair, field, keyword, points, needed)
+    assert 0 < len(ordered) < len(np.unique(pair))
+    shuffled = rng.permutation(n)
+    got = confirmed_pairs(pair[shuffled], field[shuffled], keyword[shuffled], points[shuffled], needed)
+    assert got.tolist() == ordered.tolist()
+    empty = confirmed_pairs(pair, field, np.zeros(n, dtype=bool), points, needed)
+    assert empty.tolist() == []

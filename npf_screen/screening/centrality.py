@@ -118,13 +118,20 @@ def confirmed_pairs(
     pair: np.ndarray, field: np.ndarray, keyword: np.ndarray, points: np.ndarray, needed: np.ndarray
 ) -> np.ndarray:
     """The distinct pair keys whose keyword points in confirming fields reach ``needed`` (per row:
-    :data:`CONFIRM_SHARE` of the theme's ``min_score``) and are above 0."""
+    :data:`CONFIRM_SHARE` of the theme's ``min_score``) and are above 0; ascending."""
     in_text = np.zeros(len(field), dtype=bool)
     inside = field < len(FIELDS)
     in_text[inside] = _CONFIRMING[field[inside]]
-    use = keyword & (points > 0) & in_text
-    keys, first, inverse = np.unique(pair[use], return_index=True, return_inverse=True)
-    sums = np.bincount(inverse.reshape(-1), weights=points[use], minlength=len(keys))
+    use = np.flatnonzero(keyword & (points > 0) & in_text)
+    if not len(use):
+        return np.zeros(0, dtype=pair.dtype)
+    used = pair[use]
+    if np.all(used[1:] >= used[:-1]):  # rows ordered by pair (as the scorer passes them): no sort
+        first = np.r_[0, np.flatnonzero(used[1:] != used[:-1]) + 1]
+        keys, sums = used[first], np.add.reduceat(points[use], first)
+    else:
+        keys, first, inverse = np.unique(used, return_index=True, return_inverse=True)
+        sums = np.bincount(inverse.reshape(-1), weights=points[use], minlength=len(keys))
     return keys[sums >= needed[use][first]]
 
 
