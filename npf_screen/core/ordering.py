@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["lex_order"]
+__all__ = ["lex_order", "run_starts"]
 
 _LIMIT = 2**62
 
@@ -83,3 +83,18 @@ def lex_order(keys: tuple[np.ndarray, ...] | list[np.ndarray]) -> np.ndarray:
     if packed_keys[0] is packed and span << bits < _LIMIT:  # room for it: plain values, distinct
         return np.sort(packed << bits | np.arange(n, dtype="int64")) & ((1 << bits) - 1)
     return np.argsort(packed_keys[0], kind="stable")
+
+
+def run_starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal values in ``keys`` begins (for rows sorted by ``keys``: the first row
+    of each key).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> run_starts(np.array([3, 3, 5, 7, 7, 7])).tolist()
+    [0, 2, 3]
+    """
+    if not len(keys):
+        return np.zeros(0, dtype="int64")
+    return np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]

@@ -26,6 +26,7 @@ import re
 
 import numpy as np
 
+from npf_screen.core.ordering import run_starts
 from npf_screen.rules.model import FIELDS
 from npf_screen.screening.matching import CompiledRules, sense_ok
 from npf_screen.screening.texts import POSITIONED_FIELDS, PreparedTexts
@@ -127,7 +128,7 @@ def confirmed_pairs(
         return np.zeros(0, dtype=pair.dtype)
     used = pair[use]
     if np.all(used[1:] >= used[:-1]):  # rows ordered by pair (as the scorer passes them): no sort
-        first = np.r_[0, np.flatnonzero(used[1:] != used[:-1]) + 1]
+        first = run_starts(used)
         keys, sums = used[first], np.add.reduceat(points[use], first)
     else:
         keys, first, inverse = np.unique(used, return_index=True, return_inverse=True)

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from npf_screen.core.errors import UnknownCompanyError
 from npf_screen.core.html_repr import HtmlRepr
-from npf_screen.core.ordering import lex_order
+from npf_screen.core.ordering import lex_order, run_starts
 from npf_screen.core.strings import string_column, string_values, take_strings
 from npf_screen.rules.model import ThemeSet
 from npf_screen.screening.codes import EVIDENCE_KINDS
@@ -96,7 +96,7 @@ class ScreenResult(HtmlRepr):
         order = lex_order(keys)
         ranked = s.iloc[order].reset_index(drop=True)
         theme = ranked["theme"].to_numpy()
-        first = np.r_[0, np.flatnonzero(theme[1:] != theme[:-1]) + 1]
+        first = run_starts(theme)
         rank = np.arange(len(theme)) - np.repeat(first, np.diff(np.r_[first, len(theme)])) + 1
         ranked["rank"] = np.where(ranked["qualified"].to_numpy(), rank, 0)
         return ranked
@@ -290,7 +290,7 @@ class ScreenResult(HtmlRepr):
         rows = np.flatnonzero(np.isin(pair, wanted, kind="table") & (points > 0))
         rows = rows[lex_order((-points[rows], pair[rows]))]  # stable: ties keep the evidence order
         pair = pair[rows]
-        starts = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1] if len(pair) else np.zeros(0, "int64")
+        starts = run_starts(pair)
         rank = np.arange(len(pair)) - np.repeat(starts, np.diff(np.r_[starts, len(pair)]))
         rows, pair, rank = rows[rank < 3], pair[rank < 3], rank[rank < 3]
         term, word = e["term"].to_numpy()[rows], e["word"].to_numpy()[rows]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from npf_screen.core.ordering import lex_order
+from npf_screen.core.ordering import lex_order, run_starts
 from npf_screen.rules.model import FIELDS, ThemeSet
 from npf_screen.screening.centrality import (
     CONFIRM_SHARE,
@@ -98,18 +98,11 @@ def _append(rows: Rows, more: Rows) -> Rows:
     return rows
 
 
-def _starts(keys: np.ndarray) -> np.ndarray:
-    """Start index of each run of equal values in sorted ``keys``."""
-    if not len(keys):
-        return np.zeros(0, dtype="int64")
-    return np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
-
-
 def _capped(amount: np.ndarray, group: np.ndarray, cap: np.ndarray | float) -> np.ndarray:
     """Allocate ``cap`` to rows in order within runs of equal ``group``: a running-sum cut-off."""
     if not len(amount):
         return amount.copy()
-    starts = _starts(group)
+    starts = run_starts(group)
     running = np.cumsum(amount)
     before = np.repeat(running[starts] - amount[starts], np.diff(np.r_[starts, len(amount)]))
     return np.clip(cap - (running - before - amount), 0.0, amount)
@@ -441,7 +434,7 @@ def _describe(rules: CompiledRules, sense: int) -> str:
 
 def _sums(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(distinct pair keys, sum of values per key) for rows sorted by pair."""
-    starts = _starts(pair)
+    starts = run_starts(pair)
     return pair[starts], (np.add.reduceat(values, starts) if len(starts) else np.zeros(0))
 
 
@@ -499,7 +492,7 @@ def score_pairs(
     cap = np.where(unconfirmed, limit, MAX_SCORE)
     # support orders ties of score: an unconfirmed company's support is its capped total, never more
     if len(pair):
-        first = _starts(pair)
+        first = run_starts(pair)
         support = np.where(unconfirmed[first], np.minimum(support, cap[first]), support)
     capped = _capped(positive["points"], pair, cap)
     cut = capped < positive["points"]
@@ -536,7 +529,7 @@ def score_pairs(
     # by pair, then points desc (ties keep their order); built a column at a time (see _reorder)
     evidence = {name: np.concatenate([positive.pop(name), negative.pop(name)])[order] for name in _COLUMNS}
     pair = scorer.pair(evidence)
-    starts = _starts(pair)
+    starts = run_starts(pair)
     pair_keys, score, gain = pair[starts], *_sums_at(starts, evidence["points"])
     score = score.round(2).clip(min=0.0)
     theme = pair_keys % scorer.n_themes
